@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * hvt-dpdk: parse the command line, validate the unikernel and devices,
+ * build the VM, run it and tear everything down. The process exit code is
+ * the guest's exit status, or TENDER_EXIT_ERROR when the tender fails.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "boot.h"
+#include "cli.h"
+#include "devices.h"
+#include "elf_load.h"
+#include "guest_mem.h"
+#include "log.h"
+#include "vcpu_run.h"
+#include "vm.h"
+
+#ifndef HVT_DPDK_VERSION
+#define HVT_DPDK_VERSION "unknown"
+#endif
+
+/* Everything main() builds, so teardown is one function. */
+struct tender {
+	struct tender_config cfg;
+	struct tender_elf elf;
+	bool elf_open;
+	struct tender_guest_mem gmem;
+	struct tender_vm vm;
+	bool vm_created;
+	struct hc_ctx hc;
+	char cmdline[HVT_CMDLINE_MAX];
+	bool is_pvm;
+};
+
+static void print_line(const char *line)
+{
+	puts(line);
+}
+
+/* Parse and check everything the operator gave before any VM exists. */
+static int configure(struct tender *t, int argc, char **argv)
+{
+	char err[512];
+
+	if (tender_cli_parse(&t->cfg, argc, argv, err, sizeof(err)) < 0 ||
+	    tender_config_validate(&t->cfg, err, sizeof(err)) < 0) {
+		tlog_err("%s", err);
+		return -1;
+	}
+	if (t->cfg.show_help) {
+		tender_cli_usage(argv[0], print_line);
+		return 1;
+	}
+	if (t->cfg.show_version) {
+		printf("hvt-dpdk %s (Solo5 hvt ABI version %d)\n",
+		       HVT_DPDK_VERSION, HVT_ABI_VERSION);
+		return 1;
+	}
+	if (t->cfg.verbosity > 0)
+		tender_log_set_level(t->cfg.verbosity > 1 ? TLOG_DEBUG
+							  : TLOG_INFO);
+	if (tender_cmdline_build(&t->cfg, t->cmdline, sizeof(t->cmdline)) < 0) {
+		tlog_err("%s: the unikernel's command line is longer than %d "
+			 "characters",
+			 t->cfg.kernel_path, HVT_CMDLINE_MAX - 1);
+		return -1;
+	}
+	if (tender_elf_open(&t->elf, t->cfg.kernel_path, t->cfg.mem_size, err,
+			    sizeof(err)) < 0) {
+		tlog_err("%s", err);
+		return -1;
+	}
+	t->elf_open = true;
+	if (tender_devices_attach(&t->cfg, t->elf.mft, t->cfg.kernel_path,
+				  t->hc.devs, err, sizeof(err)) < 0) {
+		tlog_err("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Host protection per segment: text and rodata read-only on the host too. */
+static int protect_segments(struct tender *t)
+{
+	for (unsigned i = 0; i < t->elf.nb_segs; i++) {
+		const struct tender_elf_seg *s = &t->elf.segs[i];
+		int ret = tender_guest_mem_protect(&t->gmem, s->prot_start,
+						   s->prot_end, s->prot);
+		if (ret < 0) {
+			tlog_err("%s: cannot protect segment %u: %s",
+				 t->cfg.kernel_path, i, strerror(-ret));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int build_vm(struct tender *t)
+{
+	struct tender_boot_params bp;
+	char err[512];
+	int ret;
+
+	ret = tender_guest_mem_map(&t->gmem, t->cfg.mem_size, 0);
+	if (ret < 0) {
+		tlog_err("--mem: cannot map %llu MiB of guest memory: %s",
+			 (unsigned long long)(t->cfg.mem_size >> 20),
+			 strerror(-ret));
+		return -1;
+	}
+	if (tender_elf_load(&t->elf, t->gmem.hva, t->gmem.size, err,
+			    sizeof(err)) < 0) {
+		tlog_err("%s", err);
+		return -1;
+	}
+	if (tender_vm_create(&t->vm, t->gmem.hva, t->gmem.map_size, err,
+			     sizeof(err)) < 0) {
+		t->vm_created = true;
+		tlog_err("%s", err);
+		return -1;
+	}
+	t->vm_created = true;
+	bp = (struct tender_boot_params){
+		.mem_size = t->gmem.size,
+		.kernel_end = t->elf.kernel_end,
+		.tsc_hz = t->vm.tsc_hz,
+		.mft = t->elf.mft,
+		.mft_size = t->elf.mft_size,
+		.cmdline = t->cmdline,
+	};
+	tender_boot_info_write(t->gmem.hva, &bp);
+	if (tender_vm_setup_x86_64(&t->vm, t->gmem.hva, t->gmem.size,
+				   t->gmem.map_size, t->elf.entry,
+				   HVT_BOOT_INFO_GPA, err, sizeof(err)) < 0) {
+		tlog_err("%s", err);
+		return -1;
+	}
+	return protect_segments(t);
+}
+
+static int run(struct tender *t)
+{
+	t->hc.gmem = (struct hc_gmem){.base = t->gmem.hva,
+				      .size = t->gmem.size};
+	t->hc.ops = &tender_host_ops;
+	switch (tender_vcpu_run(&t->vm, &t->hc, t->is_pvm)) {
+	case TENDER_RUN_HALTED:
+		/* The process exit code is the low 8 bits, as in Solo5. */
+		return t->hc.exit_status & 0xff;
+	case TENDER_RUN_SIGNAL:
+		tlog_err("stopping the unikernel on signal %d (%s)",
+			 tender_stop_signal(), strsignal(tender_stop_signal()));
+		return TENDER_EXIT_ERROR;
+	case TENDER_RUN_FAULT:
+		break;
+	}
+	return TENDER_EXIT_ERROR;
+}
+
+static void teardown(struct tender *t)
+{
+	if (t->vm_created)
+		tender_vm_destroy(&t->vm);
+	tender_guest_mem_unmap(&t->gmem);
+	tender_devices_close(t->hc.devs);
+	if (t->elf_open)
+		tender_elf_close(&t->elf);
+}
+
+int main(int argc, char **argv)
+{
+	static struct tender t;
+	int status = TENDER_EXIT_ERROR;
+	int ret;
+
+	ret = configure(&t, argc, argv);
+	if (ret != 0) {
+		teardown(&t);
+		return ret > 0 ? 0 : TENDER_EXIT_ERROR;
+	}
+	if (tender_signals_init() < 0) {
+		tlog_err("cannot install signal handlers");
+		goto out;
+	}
+	t.is_pvm = tender_kvm_is_pvm();
+	if (t.is_pvm)
+		tlog_info("notice: /dev/kvm is kvm-pvm: guest code is emulated "
+			  "here and runs far slower than on hardware KVM");
+	if (build_vm(&t) == 0)
+		status = run(&t);
+out:
+	teardown(&t);
+	return status;
+}

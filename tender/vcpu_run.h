@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The vCPU loop: runs the guest until it halts, faults or a stop signal
+ * arrives, serving hypercalls through the hypercall module. Runs on the
+ * thread that calls it; SIGINT and SIGTERM are delivered only while the
+ * guest runs or waits in POLL, so a stop request is never lost.
+ */
+#ifndef TENDER_VCPU_RUN_H
+#define TENDER_VCPU_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hypercall.h"
+#include "vm.h"
+
+enum tender_run_result {
+	TENDER_RUN_HALTED,  /* guest called HALT: see hc->exit_status */
+	TENDER_RUN_FAULT,   /* the VM was stopped; the reason was logged */
+	TENDER_RUN_SIGNAL,  /* SIGINT/SIGTERM: see tender_stop_signal() */
+};
+
+/*
+ * Block SIGINT and SIGTERM in the calling thread (and threads it creates
+ * later) and install handlers that request a stop. Call before any other
+ * thread exists. Returns 0 or -errno.
+ */
+int tender_signals_init(void);
+
+/* The signal that requested a stop, or 0. */
+int tender_stop_signal(void);
+
+/* Host services for hypercall handlers (console, clocks, POLL). */
+extern const struct hc_host_ops tender_host_ops;
+
+/*
+ * Run the vCPU until the guest halts or faults or a stop is requested.
+ * hc must be set up (guest memory, devices, ops). Fault messages are logged
+ * here. is_pvm selects kvm-pvm specific hints in messages.
+ */
+enum tender_run_result tender_vcpu_run(struct tender_vm *vm, struct hc_ctx *hc,
+				       bool is_pvm);
+
+#endif /* TENDER_VCPU_RUN_H */
