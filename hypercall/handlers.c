@@ -14,6 +14,15 @@
  * guest can feel (one block is always done in one call on a regular file). */
 #define BLOCK_IO_MAX_TRIES 16
 
+/* Count a Solo5 error code about to be answered to the guest. */
+static void count_result(struct hc_ctx *ctx, int ret)
+{
+	if (ret == HVT_R_EINVAL)
+		ctx->stats.einval++;
+	else if (ret == HVT_R_EUNSPEC)
+		ctx->stats.eunspec++;
+}
+
 enum hc_status hc_handle_walltime(struct hc_ctx *ctx, void *arg_hva)
 {
 	struct hvt_hc_walltime wt;
@@ -26,14 +35,16 @@ enum hc_status hc_handle_walltime(struct hc_ctx *ctx, void *arg_hva)
 enum hc_status hc_handle_puts(struct hc_ctx *ctx, void *arg_hva)
 {
 	struct hvt_hc_puts p;
-	const void *buf;
+	enum hc_status st;
+	void *buf;
 
 	memcpy(&p, arg_hva, sizeof(p));
-	/* untrusted: Solo5 ends the VM for a bad console pointer. */
-	buf = hc_gmem_ptr(&ctx->gmem, p.data_gpa, p.len);
-	if (buf == NULL)
-		return hc_fault_range(ctx, HVT_HYPERCALL_PUTS, "data",
-				      p.data_gpa, p.len);
+	/* untrusted: Solo5 ends the VM for a bad console pointer. Only
+	 * read, so it may be in read-only memory. */
+	st = hc_map(ctx, HVT_HYPERCALL_PUTS, "data", p.data_gpa, p.len, false,
+		    &buf);
+	if (st != HC_CONTINUE)
+		return st;
 	/* Nothing to write; also keeps a one-past-the-end pointer (data at
 	 * the very end of memory) away from host code. */
 	if (p.len > 0)
@@ -122,6 +133,7 @@ static enum hc_status block_io(struct hc_ctx *ctx, void *arg_hva, uint32_t nr)
 	bool is_write = nr == HVT_HYPERCALL_BLOCK_WRITE;
 	const struct hc_block_dev *b;
 	struct hvt_hc_block_io io;
+	enum hc_status st;
 	void *buf;
 
 	memcpy(&io, arg_hva, sizeof(io));
@@ -130,12 +142,14 @@ static enum hc_status block_io(struct hc_ctx *ctx, void *arg_hva, uint32_t nr)
 		io.ret = HVT_R_EINVAL;
 		goto out;
 	}
-	/* untrusted: as Solo5, a bad buffer pointer ends the VM. */
-	buf = hc_gmem_ptr(&ctx->gmem, io.data_gpa, io.len);
-	if (buf == NULL)
-		return hc_fault_range(ctx, nr, "data", io.data_gpa, io.len);
+	/* untrusted: as Solo5, a bad buffer pointer ends the VM; so does a
+	 * READ into read-only memory, which would fault the host. */
+	st = hc_map(ctx, nr, "data", io.data_gpa, io.len, !is_write, &buf);
+	if (st != HC_CONTINUE)
+		return st;
 	io.ret = block_xfer(b->fd, buf, io.len, io.offset, is_write);
 out:
+	count_result(ctx, io.ret);
 	HC_PUT_FIELD(arg_hva, struct hvt_hc_block_io, io, ret);
 	/* len is in/out for READ; a whole block or nothing is transferred. */
 	if (!is_write && io.ret == HVT_R_OK)
@@ -157,6 +171,7 @@ static enum hc_status net_io(struct hc_ctx *ctx, void *arg_hva, uint32_t nr)
 {
 	bool is_write = nr == HVT_HYPERCALL_NET_WRITE;
 	struct hvt_hc_net_io io;
+	enum hc_status st;
 	void *buf;
 
 	memcpy(&io, arg_hva, sizeof(io));
@@ -164,10 +179,11 @@ static enum hc_status net_io(struct hc_ctx *ctx, void *arg_hva, uint32_t nr)
 		io.ret = HVT_R_EINVAL;
 		goto out;
 	}
-	/* untrusted: as Solo5, a bad buffer pointer ends the VM. */
-	buf = hc_gmem_ptr(&ctx->gmem, io.data_gpa, io.len);
-	if (buf == NULL)
-		return hc_fault_range(ctx, nr, "data", io.data_gpa, io.len);
+	/* untrusted: as Solo5, a bad buffer pointer ends the VM; so does a
+	 * READ into read-only memory, which would fault the host. */
+	st = hc_map(ctx, nr, "data", io.data_gpa, io.len, !is_write, &buf);
+	if (st != HC_CONTINUE)
+		return st;
 	if (is_write && ctx->ops->net_write != NULL)
 		io.ret =
 		    ctx->ops->net_write(ctx->opaque, io.handle, buf, io.len);
@@ -177,6 +193,7 @@ static enum hc_status net_io(struct hc_ctx *ctx, void *arg_hva, uint32_t nr)
 	else
 		io.ret = HVT_R_EINVAL; /* no dataplane plugged in */
 out:
+	count_result(ctx, io.ret);
 	HC_PUT_FIELD(arg_hva, struct hvt_hc_net_io, io, ret);
 	/* As Solo5, the frame length is reported only with a frame. */
 	if (!is_write && io.ret == HVT_R_OK)

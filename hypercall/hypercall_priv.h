@@ -7,6 +7,7 @@
 #ifndef HYPERCALL_PRIV_H
 #define HYPERCALL_PRIV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -16,8 +17,10 @@
 /*
  * A handler gets the argument struct as a host pointer already checked to
  * lie wholly inside guest memory (the struct may be unaligned: copy it with
- * memcpy). It copies the struct once, validates the copy and writes back
- * only its output fields.
+ * memcpy) and, if its dispatch entry has writes_arg, outside every
+ * read-only range. It copies the struct once, validates the copy and
+ * writes back only its output fields; one without writes_arg writes
+ * nothing through arg_hva.
  */
 typedef enum hc_status (*hc_handler_fn)(struct hc_ctx *ctx, void *arg_hva);
 
@@ -35,11 +38,15 @@ enum hc_status hc_fault(struct hc_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
- * HC_FAULT for a guest range [gpa, gpa + len) outside guest memory; what
- * names the range ("argument", "data") in the message.
+ * Map the guest range [gpa, gpa + len) that hypercall nr will read, or
+ * also write if is_write. On success set *hva and return HC_CONTINUE.
+ * If the range is outside guest memory, or is_write and it touches a
+ * read-only range, return HC_FAULT with a message naming nr, what
+ * ("argument", "data"), gpa and len; *hva is then untouched.
+ * untrusted: gpa and len come from the guest.
  */
-enum hc_status hc_fault_range(struct hc_ctx *ctx, uint32_t nr, const char *what,
-			      uint64_t gpa, uint64_t len);
+enum hc_status hc_map(struct hc_ctx *ctx, uint32_t nr, const char *what,
+		      uint64_t gpa, uint64_t len, bool is_write, void **hva);
 
 /*
  * Copy one output field of a local argument copy back to the guest's

@@ -22,6 +22,9 @@
 #define HVT_DPDK_VERSION "unknown"
 #endif
 
+_Static_assert(TENDER_ELF_MAX_SEGS <= HC_GMEM_MAX_RO,
+	       "every read-only segment fits the hypercall view");
+
 /* Everything main() builds, so teardown is one function. */
 struct tender {
 	struct tender_config cfg;
@@ -141,10 +144,28 @@ static int build_vm(struct tender *t)
 	return protect_segments(t);
 }
 
+/*
+ * The hypercall handlers' view of guest memory, with the ranges the host
+ * maps read-only: a hypercall must not make the tender write there.
+ */
+static void init_hc_gmem(struct tender *t)
+{
+	struct hc_gmem *gm = &t->hc.gmem;
+
+	*gm = (struct hc_gmem){.base = t->gmem.hva, .size = t->gmem.size};
+	for (unsigned i = 0; i < t->elf.nb_segs; i++) {
+		const struct tender_elf_seg *s = &t->elf.segs[i];
+		if (s->prot & PROT_WRITE)
+			continue;
+		/* TENDER_ELF_MAX_SEGS <= HC_GMEM_MAX_RO */
+		gm->ro[gm->nb_ro++] = (struct hc_gpa_range){s->prot_start,
+							    s->prot_end};
+	}
+}
+
 static int run(struct tender *t)
 {
-	t->hc.gmem = (struct hc_gmem){.base = t->gmem.hva,
-				      .size = t->gmem.size};
+	init_hc_gmem(t);
 	t->hc.ops = &tender_host_ops;
 	switch (tender_vcpu_run(&t->vm, &t->hc, t->is_pvm)) {
 	case TENDER_RUN_HALTED:

@@ -39,8 +39,9 @@ static void decode_io(const struct kvm_run *run, size_t run_size,
 		out->kind = TENDER_EXIT_KICK;
 		return;
 	}
-	if (port < HVT_HYPERCALL_PIO_BASE ||
-	    port >= HVT_HYPERCALL_PIO_BASE + HVT_HYPERCALL_MAX ||
+	/* Every port of the hypercall block is a hypercall, known or not, so
+	 * an unknown number gets the dispatcher's precise message. */
+	if (port < HVT_HYPERCALL_PIO_BASE || port >= HVT_RING_KICK_PIO ||
 	    dir != KVM_EXIT_IO_OUT || size != 4 || count != 1) {
 		set_fault(out,
 			  "guest accessed unknown I/O port 0x%x (%s, %u bytes) "
@@ -90,8 +91,9 @@ static void decode_internal_error(const struct kvm_run *run,
 	set_fault(out, "KVM internal error (suberror %u) at RIP 0x%llx%s",
 		  run->internal.suberror, (unsigned long long)env->rip,
 		  env->is_pvm ? ": on kvm-pvm this is what SSE/AVX "
-				"instructions in the guest cause; build guests "
-				"with -mgeneral-regs-only"
+				"instructions in the guest cause (build guests "
+				"with -mgeneral-regs-only), and how a guest "
+				"triple fault shows"
 			      : "");
 }
 

@@ -116,6 +116,24 @@ const struct hc_host_ops tender_host_ops = {
 	.poll = host_poll,
 };
 
+/*
+ * KVM_RUN returns EINTR for a stop signal it unblocked, but the signal is
+ * still pending (blocked again) when the ioctl returns: take it here.
+ */
+static void take_pending_stop_signal(void)
+{
+	const struct timespec zero = {0, 0};
+	sigset_t stop;
+	int sig;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sig = sigtimedwait(&stop, NULL, &zero);
+	if (sig > 0)
+		stop_signal = sig;
+}
+
 static int set_kvm_signal_mask(const struct tender_vm *vm)
 {
 	struct {
@@ -212,7 +230,11 @@ enum tender_run_result tender_vcpu_run(struct tender_vm *vm, struct hc_ctx *hc,
 		if (stop_signal != 0)
 			return TENDER_RUN_SIGNAL;
 		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+			if (errno == EINTR) {
+				take_pending_stop_signal();
+				continue;
+			}
+			if (errno == EAGAIN)
 				continue;
 			env.rip = tender_vcpu_rip(vm);
 			return handle_run_error(vm, &env);

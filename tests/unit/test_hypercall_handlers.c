@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Unit tests for hc_dispatch() and every hypercall handler, over a calloc'd
- * guest memory, fake host ops that record their calls, and memfd-backed
- * block devices. Hostile cases check the result and that host state is
- * unchanged. Single-threaded; needs no KVM.
+ * Unit tests for hc_dispatch() over every hypercall and for the handlers
+ * other than block I/O (test_hypercall_block.c), over a calloc'd guest
+ * memory, fake host ops that record their calls, and a memfd-backed block
+ * device. Hostile cases, read-only memory included, check the result, the
+ * counters and that host state is unchanged. Single-threaded; needs no KVM.
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +29,8 @@
 #define BLK_CAP	      (8ULL * BLK_SIZE)
 #define FAKE_WALLTIME 0x123456789abcdef0ULL
 #define FRAME_LEN     60
+#define RO_START      0x1000ULL /* read-only [RO_START, RO_END), as text */
+#define RO_END	      0x2000ULL
 
 /* Handles: the manifest index; 0 is the reserved entry. */
 enum {
@@ -207,20 +211,45 @@ static void assert_unchanged(struct fixture *f)
 	assert_memory_equal(now, f->file_snap, BLK_CAP);
 }
 
-static void assert_range_fault(struct fixture *f, enum hc_status st,
-			       const char *name, const char *what, uint64_t gpa,
-			       uint64_t len)
+/* st is HC_FAULT with the message for [gpa, gpa + len) being where (the
+ * tail of the message); nothing else happened. */
+static void assert_fault(struct fixture *f, enum hc_status st, const char *name,
+			 const char *what, uint64_t gpa, uint64_t len,
+			 const char *where)
 {
 	char want[256];
 
 	snprintf(want, sizeof(want),
 		 "hypercall %s: %s at GPA 0x%" PRIx64 " (%" PRIu64
-		 " bytes) is outside guest memory (0x10000 bytes)",
-		 name, what, gpa, len);
+		 " bytes) is %s",
+		 name, what, gpa, len, where);
 	assert_int_equal(st, HC_FAULT);
 	assert_string_equal(f->ctx.fault_msg, want);
 	assert_int_equal(fake_calls(&f->fake), 0);
 	assert_unchanged(f);
+}
+
+static void assert_range_fault(struct fixture *f, enum hc_status st,
+			       const char *name, const char *what, uint64_t gpa,
+			       uint64_t len)
+{
+	assert_fault(f, st, name, what, gpa, len,
+		     "outside guest memory (0x10000 bytes)");
+}
+
+static void assert_ro_fault(struct fixture *f, enum hc_status st,
+			    const char *name, const char *what, uint64_t gpa,
+			    uint64_t len)
+{
+	assert_fault(f, st, name, what, gpa, len, "in read-only guest memory");
+}
+
+/* Mark [RO_START, RO_END) read-only, behind an unrelated first range. */
+static void set_ro(struct fixture *f)
+{
+	f->ctx.gmem.ro[0] = (struct hc_gpa_range){0xc000, 0xc100};
+	f->ctx.gmem.ro[1] = (struct hc_gpa_range){RO_START, RO_END};
+	f->ctx.gmem.nb_ro = 2;
 }
 
 static int32_t get_i32(struct fixture *f, uint64_t gpa)
@@ -485,115 +514,14 @@ static void test_poll_no_op(void **state)
 	assert_int_equal(fake_calls(&f->fake), 0);
 }
 
-/* ---- BLOCK_WRITE / BLOCK_READ ---- */
+/* ---- NET_WRITE / NET_READ ---- */
 
 #define ARG_GPA 0x100ULL
-
-/* Place a block_io struct (ret = -7) at ARG_GPA, snapshot, dispatch. */
-static enum hc_status block_call(struct fixture *f, uint32_t nr,
-				 uint64_t handle, uint64_t offset,
-				 uint64_t data_gpa, uint64_t len)
-{
-	struct hvt_hc_block_io b = {handle, offset, data_gpa, len, -7};
-
-	put(f, ARG_GPA, &b, sizeof(b));
-	snapshot(f);
-	return hc_dispatch(&f->ctx, nr, ARG_GPA);
-}
 
 static void expect_ret(struct fixture *f, size_t ret_off, int32_t ret)
 {
 	expect_write(f, ARG_GPA + ret_off, &ret, sizeof(ret));
 }
-
-static void fill(struct fixture *f, uint64_t gpa, size_t len, uint8_t seed)
-{
-	for (size_t i = 0; i < len; i++)
-		f->mem[gpa + i] = (uint8_t)(seed + i * 7);
-}
-
-static void test_block_roundtrip(void **state)
-{
-	struct fixture *f = *state;
-	uint8_t file[BLK_CAP];
-
-	fill(f, DATA_GPA, BLK_SIZE, 3);
-	assert_int_equal(block_call(f, HVT_HYPERCALL_BLOCK_WRITE, H_BLK,
-				    3 * BLK_SIZE, DATA_GPA, BLK_SIZE),
-			 HC_CONTINUE);
-	expect_ret(f, 32, HVT_R_OK);
-	assert_memory_equal(f->mem, f->snap, MEM_SIZE); /* only ret */
-	assert_int_equal(pread(f->fd, file, BLK_CAP, 0), BLK_CAP);
-	assert_memory_equal(file + 3 * BLK_SIZE, f->mem + DATA_GPA, BLK_SIZE);
-	for (size_t i = 0; i < BLK_CAP; i++)
-		if (i < 3 * BLK_SIZE || i >= 4 * BLK_SIZE)
-			assert_int_equal(file[i], 0);
-
-	/* Read it back elsewhere; len is written back (one block). */
-	memset(f->mem + 0x6000, 0x55, BLK_SIZE);
-	assert_int_equal(block_call(f, HVT_HYPERCALL_BLOCK_READ, H_BLK,
-				    3 * BLK_SIZE, 0x6000, BLK_SIZE),
-			 HC_CONTINUE);
-	assert_memory_equal(f->mem + 0x6000, f->mem + DATA_GPA, BLK_SIZE);
-	assert_int_equal(get_i32(f, ARG_GPA + 32), HVT_R_OK);
-	assert_int_equal(get_u64(f, ARG_GPA + 24), BLK_SIZE);
-	assert_int_equal(get_u64(f, ARG_GPA), H_BLK); /* inputs untouched */
-	assert_int_equal(get_u64(f, ARG_GPA + 8), 3 * BLK_SIZE);
-	assert_int_equal(get_u64(f, ARG_GPA + 16), 0x6000);
-}
-
-/* First and last block, a buffer ending at the end of memory, 4 KiB. */
-static void test_block_edges(void **state)
-{
-	struct fixture *f = *state;
-	uint8_t file[BLK_SIZE];
-
-	fill(f, MEM_SIZE - BLK_SIZE, BLK_SIZE, 9);
-	assert_int_equal(block_call(f, HVT_HYPERCALL_BLOCK_WRITE, H_BLK,
-				    BLK_CAP - BLK_SIZE, MEM_SIZE - BLK_SIZE,
-				    BLK_SIZE),
-			 HC_CONTINUE);
-	assert_int_equal(get_i32(f, ARG_GPA + 32), HVT_R_OK);
-	assert_int_equal(pread(f->fd, file, BLK_SIZE, BLK_CAP - BLK_SIZE),
-			 BLK_SIZE);
-	assert_memory_equal(file, f->mem + MEM_SIZE - BLK_SIZE, BLK_SIZE);
-
-	assert_int_equal(
-	    block_call(f, HVT_HYPERCALL_BLOCK_READ, H_BLK, 0, 0, BLK_SIZE),
-	    HC_CONTINUE);
-	assert_int_equal(get_i32(f, ARG_GPA + 32), HVT_R_OK);
-
-	assert_int_equal(
-	    block_call(f, HVT_HYPERCALL_BLOCK_READ, H_BLK_4K, 0, 0x8000, 4096),
-	    HC_CONTINUE);
-	assert_int_equal(get_i32(f, ARG_GPA + 32), HVT_R_OK);
-	assert_memory_equal(f->mem + 0x8000 + BLK_CAP - BLK_SIZE,
-			    f->mem + MEM_SIZE - BLK_SIZE, BLK_SIZE);
-}
-
-static const uint64_t bad_block[][3] = {
-    /* handle, offset, len */
-    {0, 0, BLK_SIZE},
-    {63, 0, BLK_SIZE},
-    {64, 0, BLK_SIZE},
-    {UINT64_MAX, 0, BLK_SIZE},
-    {(1ULL << 32) | H_BLK, 0, BLK_SIZE}, /* no truncation to 32 bits */
-    {H_NET, 0, BLK_SIZE},
-    {H_BLK, 1, BLK_SIZE},
-    {H_BLK, BLK_SIZE - 1, BLK_SIZE},
-    {H_BLK, BLK_SIZE + 1, BLK_SIZE},
-    {H_BLK, BLK_CAP, BLK_SIZE},
-    {H_BLK, BLK_CAP + BLK_SIZE, BLK_SIZE},
-    {H_BLK, UINT64_MAX - BLK_SIZE + 1, BLK_SIZE}, /* aligned, wraps to 0 */
-    {H_BLK, 1ULL << 63, BLK_SIZE},
-    {H_BLK, 0, 0},
-    {H_BLK, 0, BLK_SIZE - 1},
-    {H_BLK, 0, BLK_SIZE + 1},
-    {H_BLK, 0, 2 * BLK_SIZE},
-    {H_BLK, 0, UINT64_MAX},
-    {H_BLK_4K, BLK_SIZE, 4096},
-    {H_BLK_4K, 0, BLK_SIZE},
-};
 
 /*
  * devs[64] would alias the field after devs[] (exit_status); make it look
@@ -605,72 +533,6 @@ static void poison_past_devs(struct fixture *f, enum hc_dev_type type)
 			 offsetof(struct hc_ctx, devs) + sizeof(f->ctx.devs));
 	f->ctx.exit_status = (int)type;
 }
-
-static void test_block_einval(void **state)
-{
-	static const uint32_t nrs[] = {HVT_HYPERCALL_BLOCK_WRITE,
-				       HVT_HYPERCALL_BLOCK_READ};
-	struct fixture *f = *state;
-
-	poison_past_devs(f, HC_DEV_BLOCK);
-	fill(f, DATA_GPA, 2 * BLK_SIZE, 1);
-	for (size_t n = 0; n < 2; n++) {
-		for (size_t i = 0; i < sizeof(bad_block) / sizeof(bad_block[0]);
-		     i++) {
-			assert_int_equal(block_call(f, nrs[n], bad_block[i][0],
-						    bad_block[i][1], DATA_GPA,
-						    bad_block[i][2]),
-					 HC_CONTINUE);
-			/* Only ret changes: not len, not the buffer, not
-			 * the file. */
-			expect_ret(f, 32, HVT_R_EINVAL);
-			assert_unchanged(f);
-		}
-	}
-}
-
-static void test_block_bad_data(void **state)
-{
-	static const uint64_t bad[] = {
-	    MEM_SIZE - BLK_SIZE + 1,
-	    MEM_SIZE,
-	    0xffffffffULL,
-	    0x100000000ULL,
-	    UINT64_MAX - BLK_SIZE + 1,
-	    UINT64_MAX,
-	};
-	struct fixture *f = *state;
-
-	for (uint32_t nr = HVT_HYPERCALL_BLOCK_WRITE;
-	     nr <= HVT_HYPERCALL_BLOCK_READ; nr++)
-		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-			assert_range_fault(
-			    f, block_call(f, nr, H_BLK, 0, bad[i], BLK_SIZE),
-			    hc_name(nr), "data", bad[i], BLK_SIZE);
-}
-
-static void test_block_io_error(void **state)
-{
-	struct fixture *f = *state;
-
-	/* A failing fd answers EUNSPEC; len is not reported. */
-	for (uint32_t nr = HVT_HYPERCALL_BLOCK_WRITE;
-	     nr <= HVT_HYPERCALL_BLOCK_READ; nr++) {
-		assert_int_equal(
-		    block_call(f, nr, H_BLK_BADFD, 0, DATA_GPA, BLK_SIZE),
-		    HC_CONTINUE);
-		expect_ret(f, 32, HVT_R_EUNSPEC);
-		assert_unchanged(f);
-	}
-	/* A read past the end of a file shorter than its capacity. */
-	assert_int_equal(block_call(f, HVT_HYPERCALL_BLOCK_READ, H_BLK_SHORT,
-				    BLK_CAP, DATA_GPA, BLK_SIZE),
-			 HC_CONTINUE);
-	expect_ret(f, 32, HVT_R_EUNSPEC);
-	assert_unchanged(f);
-}
-
-/* ---- NET_WRITE / NET_READ ---- */
 
 static enum hc_status net_call(struct fixture *f, uint32_t nr, uint64_t handle,
 			       uint64_t data_gpa, uint64_t len)
@@ -861,23 +723,198 @@ static void test_halt_cookie(void **state)
 	}
 }
 
+/* ---- read-only guest memory ---- */
+
+static bool writes_arg(uint32_t nr)
+{
+	return nr != HVT_HYPERCALL_PUTS && nr != HVT_HYPERCALL_HALT;
+}
+
+/*
+ * Every hypercall with its struct in, or straddling either edge of, a
+ * read-only range: those with output fields fault before running, the
+ * read-only ones (PUTS, HALT) run.
+ */
+static void test_ro_arg(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t arg[64];
+
+	set_ro(f);
+	for (uint32_t nr = 1; nr < HVT_HYPERCALL_MAX; nr++) {
+		size_t sz = valid_arg(nr, arg);
+		const uint64_t in[] = {
+		    RO_START,	RO_START + 3,	   RO_END - sz,
+		    RO_END - 1, RO_START - sz + 1,
+		};
+		const uint64_t out[] = {RO_START - sz, RO_END};
+
+		f->ctx.stats = (struct hc_stats){0};
+		for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+			memset(f->mem, 0, MEM_SIZE);
+			f->fake = (struct fake){.net_ret = HVT_R_OK};
+			f->ctx.exit_status = -12345;
+			put(f, in[i], arg, sz);
+			snapshot(f);
+			if (writes_arg(nr)) {
+				assert_ro_fault(
+				    f, hc_dispatch(&f->ctx, nr, in[i]),
+				    hc_name(nr), "argument", in[i], sz);
+				assert_int_equal(f->ctx.exit_status, -12345);
+			} else {
+				assert_ran(f, nr, in[i],
+					   hc_dispatch(&f->ctx, nr, in[i]));
+			}
+		}
+		for (size_t i = 0; i < 2; i++) {
+			memset(f->mem, 0, MEM_SIZE);
+			f->fake = (struct fake){.net_ret = HVT_R_OK};
+			put(f, out[i], arg, sz);
+			assert_ran(f, nr, out[i],
+				   hc_dispatch(&f->ctx, nr, out[i]));
+		}
+		assert_int_equal(f->ctx.stats.calls[nr], 7);
+		assert_int_equal(f->ctx.stats.einval, 0);
+		assert_int_equal(f->ctx.stats.eunspec, 0);
+	}
+}
+
+/* Frame buffers NET_READ would write into read-only memory. */
+static const uint64_t ro_frame[][2] = {
+    /* data_gpa, len */
+    {RO_START, 1514},	     {RO_START + 0x100, 64},
+    {RO_END - 1, 1514},	     /* straddles the end */
+    {RO_START - 1513, 1514}, /* straddles the start */
+    {RO_END - 1, 1},	     {RO_START - 1, 2},
+};
+
+static void test_net_read_ro_data(void **state)
+{
+	const size_t nb = sizeof(ro_frame) / sizeof(ro_frame[0]);
+	struct fixture *f = *state;
+
+	set_ro(f);
+	f->fake.net_ret = HVT_R_OK;
+	for (size_t i = 0; i < nb; i++)
+		assert_ro_fault(f,
+				net_call(f, HVT_HYPERCALL_NET_READ, H_NET,
+					 ro_frame[i][0], ro_frame[i][1]),
+				"NET_READ", "data", ro_frame[i][0],
+				ro_frame[i][1]);
+	assert_int_equal(f->ctx.stats.calls[HVT_HYPERCALL_NET_READ], nb);
+
+	/* Empty buffers touch nothing: they reach the op, which decides. */
+	f->fake.net_ret = HVT_R_AGAIN;
+	assert_int_equal(
+	    net_call(f, HVT_HYPERCALL_NET_READ, H_NET, RO_START + 16, 0),
+	    HC_CONTINUE);
+	assert_int_equal(f->fake.nb_net_read, 1);
+	expect_ret(f, 24, HVT_R_AGAIN);
+	assert_unchanged(f);
+
+	/* Right after the range: read. */
+	f->fake = (struct fake){.net_ret = HVT_R_OK};
+	assert_int_equal(
+	    net_call(f, HVT_HYPERCALL_NET_READ, H_NET, RO_END, 1514),
+	    HC_CONTINUE);
+	assert_ptr_equal(f->fake.net_buf, f->mem + RO_END);
+	assert_int_equal(get_u64(f, ARG_GPA + 16), FRAME_LEN);
+	assert_int_equal(f->ctx.stats.einval + f->ctx.stats.eunspec, 0);
+}
+
+/* Only-read buffers may be in read-only memory: NET_WRITE, PUTS, and the
+ * HALT cookie. */
+static void test_ro_data_readers(void **state)
+{
+	struct fixture *f = *state;
+	struct hvt_hc_halt h = {RO_START, 3};
+
+	set_ro(f);
+	f->fake.net_ret = HVT_R_OK;
+	for (size_t i = 0; i < sizeof(ro_frame) / sizeof(ro_frame[0]); i++) {
+		f->fake.nb_net_write = 0;
+		assert_int_equal(net_call(f, HVT_HYPERCALL_NET_WRITE, H_NET,
+					  ro_frame[i][0], ro_frame[i][1]),
+				 HC_CONTINUE);
+		assert_int_equal(f->fake.nb_net_write, 1);
+		assert_ptr_equal(f->fake.net_buf, f->mem + ro_frame[i][0]);
+		expect_ret(f, 24, HVT_R_OK);
+		assert_unchanged(f);
+	}
+	assert_int_equal(puts_call(f, RO_END - 4, 8), HC_CONTINUE);
+	assert_ptr_equal(f->fake.console_buf, f->mem + RO_END - 4);
+	assert_unchanged(f);
+
+	put(f, 0x40, &h, sizeof(h));
+	assert_int_equal(hc_dispatch(&f->ctx, HVT_HYPERCALL_HALT, 0x40),
+			 HC_HALT);
+	assert_int_equal(f->ctx.halt_cookie_gpa, RO_START);
+}
+
+/* ---- counters ---- */
+
+static void test_stats(void **state)
+{
+	struct fixture *f = *state;
+	struct hvt_hc_halt h = {0, 0};
+
+	put(f, 0, &h, sizeof(h));
+	for (int i = 0; i < 3; i++)
+		hc_dispatch(&f->ctx, HVT_HYPERCALL_WALLTIME, 0x200);
+	hc_dispatch(&f->ctx, HVT_HYPERCALL_HALT, 0);
+	/* A fault is still a call; an unknown number is not. */
+	hc_dispatch(&f->ctx, HVT_HYPERCALL_POLL, MEM_SIZE);
+	hc_dispatch(&f->ctx, 0, 0);
+	hc_dispatch(&f->ctx, HVT_HYPERCALL_MAX, 0);
+	/* EINVAL: no such device, then no dataplane; EUNSPEC from the op. */
+	net_call(f, HVT_HYPERCALL_NET_WRITE, 0, 0x2000, 64);
+	f->fake.net_ret = HVT_R_EUNSPEC;
+	net_call(f, HVT_HYPERCALL_NET_READ, H_NET, 0x2000, 64);
+	f->fake.net_ret = HVT_R_AGAIN;
+	net_call(f, HVT_HYPERCALL_NET_READ, H_NET, 0x2000, 64);
+	f->ops.net_write = NULL;
+	net_call(f, HVT_HYPERCALL_NET_WRITE, H_NET, 0x2000, 64);
+
+	for (uint32_t nr = 0; nr < HVT_HYPERCALL_MAX; nr++) {
+		static const uint64_t want[HVT_HYPERCALL_MAX] = {
+		    [HVT_HYPERCALL_WALLTIME] = 3,  [HVT_HYPERCALL_POLL] = 1,
+		    [HVT_HYPERCALL_NET_WRITE] = 2, [HVT_HYPERCALL_NET_READ] = 2,
+		    [HVT_HYPERCALL_HALT] = 1,
+		};
+
+		assert_int_equal(f->ctx.stats.calls[nr], want[nr]);
+	}
+	assert_int_equal(f->ctx.stats.einval, 2);
+	assert_int_equal(f->ctx.stats.eunspec, 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_names),	    T(test_unknown_nr),
-	    T(test_arg_placement),  T(test_walltime),
-	    T(test_puts),	    T(test_puts_len0),
-	    T(test_puts_bad_data),  T(test_poll),
-	    T(test_poll_no_op),	    T(test_block_roundtrip),
-	    T(test_block_edges),    T(test_block_einval),
-	    T(test_block_bad_data), T(test_block_io_error),
-	    T(test_net_write),	    T(test_net_read),
-	    T(test_net_bad_handle), T(test_net_last_handle),
-	    T(test_net_bad_data),   T(test_net_len0),
-	    T(test_net_no_ops),	    T(test_halt_status),
+	    T(test_names),
+	    T(test_unknown_nr),
+	    T(test_arg_placement),
+	    T(test_walltime),
+	    T(test_puts),
+	    T(test_puts_len0),
+	    T(test_puts_bad_data),
+	    T(test_poll),
+	    T(test_poll_no_op),
+	    T(test_net_write),
+	    T(test_net_read),
+	    T(test_net_bad_handle),
+	    T(test_net_last_handle),
+	    T(test_net_bad_data),
+	    T(test_net_len0),
+	    T(test_net_no_ops),
+	    T(test_halt_status),
 	    T(test_halt_cookie),
+	    T(test_ro_arg),
+	    T(test_net_read_ro_data),
+	    T(test_ro_data_readers),
+	    T(test_stats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
