@@ -216,6 +216,20 @@ static int parse_fd_spec(const char *spec, int *fd)
 	return 0;
 }
 
+/* Linux interface names: 1 to 15 bytes, no '/', ':' or white space. */
+static bool is_valid_ifname(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > 15 || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (name[i] == '/' || name[i] == ':' || name[i] <= ' ')
+			return false;
+	return true;
+}
+
 static int parse_net(struct tender_config *cfg, const char *arg, char *err,
 		     size_t err_len)
 {
@@ -244,6 +258,11 @@ static int parse_net(struct tender_config *cfg, const char *arg, char *err,
 		return fail(err, err_len,
 			    "%s%s: '%s' is not a file descriptor: expected "
 			    "@ followed by a number",
+			    opt, arg, spec);
+	if (spec[0] != '@' && !is_valid_ifname(spec))
+		return fail(err, err_len,
+			    "%s%s: '%s' is not an interface name: expected 1 "
+			    "to 15 characters without '/', ':' or spaces",
 			    opt, arg, spec);
 	n->spec = spec;
 	return 0;

@@ -13,6 +13,8 @@
  *   cookie      HALT (status 7) with a cookie GPA past the end of memory
  *   sse         one SSE instruction (kvm-pvm: KVM internal error)
  *   tripleFault empty IDT, then int3: #BP -> #GP -> #DF -> shutdown
+ *   rotext      WALLTIME with its (output) argument struct in the guest's
+ *               own text, which the host maps read-only
  */
 #include <hvt_manifest.h>
 #include <solo5.h>
@@ -61,6 +63,13 @@ static void do_cookie(void)
 	      (uint32_t)(uintptr_t)&h);
 }
 
+static void do_walltime_into_text(void)
+{
+	/* The host must refuse to write the result over our code. */
+	out32(HVT_HYPERCALL_PIO_BASE + HVT_HYPERCALL_WALLTIME,
+	      (uint32_t)(uintptr_t)&solo5_app_main);
+}
+
 static void do_sse(void)
 {
 	/* xorps %xmm0, %xmm0 as raw bytes: the build never uses SSE. */
@@ -101,6 +110,8 @@ int solo5_app_main(const struct solo5_start_info *si)
 		do_sse();
 	else if (!strcmp(m, "tripleFault"))
 		do_triple_fault();
+	else if (!strcmp(m, "rotext"))
+		do_walltime_into_text();
 	else {
 		printf("test_badcall: unknown mode '%s'\n", m);
 		return SOLO5_EXIT_FAILURE;

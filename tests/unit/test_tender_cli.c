@@ -181,6 +181,16 @@ static void test_net_errors(void **state)
 		snprintf(opt, sizeof(opt), "--net-mac:s=%s", bad_macs[i]);
 		expect_error(ARGC(argv), argv, "is not a MAC address", NULL);
 	}
+	const char *bad_ifs[] = {"0123456789abcdef", "a/b", "a b", "tap:0",
+				 ".."};
+
+	for (size_t i = 0; i < sizeof(bad_ifs) / sizeof(bad_ifs[0]); i++) {
+		char opt[64];
+		char *argv[] = {"t", opt, "k"};
+		snprintf(opt, sizeof(opt), "--net:s=%s", bad_ifs[i]);
+		expect_error(ARGC(argv), argv, bad_ifs[i],
+			     "is not an interface name");
+	}
 	expect_error(ARGC(fd), fd, "@x", "file descriptor");
 	expect_error(ARGC(fd2), fd2, "file descriptor", NULL);
 	expect_error(ARGC(mcast), mcast, "multicast", NULL);
