@@ -57,7 +57,7 @@ void *hc_gmem_ptr_rw(const struct hc_gmem *gm, uint64_t gpa, uint64_t len);
 /* A block device attached to a manifest handle. */
 struct hc_block_dev {
 	int fd;
-	uint64_t capacity;   /* bytes, a multiple of block_size */
+	uint64_t capacity; /* bytes, a multiple of block_size */
 	uint32_t block_size; /* power of two, >= 512 */
 };
 
@@ -134,8 +134,8 @@ struct hc_ctx {
 
 enum hc_status {
 	HC_CONTINUE = 0, /* resume the guest */
-	HC_HALT,	 /* guest called HALT; see ctx->exit_status */
-	HC_FAULT,	 /* ABI violation; see ctx->fault_msg, stop the VM */
+	HC_HALT, /* guest called HALT; see ctx->exit_status */
+	HC_FAULT, /* ABI violation; see ctx->fault_msg, stop the VM */
 };
 
 /*

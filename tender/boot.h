@@ -12,7 +12,7 @@
 #include "hypercall/abi/hvt_abi.h"
 
 struct tender_boot_params {
-	uint64_t mem_size;   /* usable guest RAM */
+	uint64_t mem_size; /* usable guest RAM */
 	uint64_t kernel_end; /* from the ELF */
 	uint64_t tsc_hz;
 	const struct hvt_mft *mft;

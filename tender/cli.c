@@ -15,7 +15,7 @@
 #define MIB (1024ULL * 1024ULL)
 
 static int fail(char *err, size_t err_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(char *err, size_t err_len, const char *fmt, ...)
 {
@@ -134,8 +134,8 @@ static int too_many(char *err, size_t err_len, const char *arg)
 		    TENDER_MAX_DEVS);
 }
 
-static int parse_mem(struct tender_config *cfg, const char *value,
-		     char *err, size_t err_len)
+static int parse_mem(struct tender_config *cfg, const char *value, char *err,
+		     size_t err_len)
 {
 	uint64_t mib;
 
@@ -148,8 +148,8 @@ static int parse_mem(struct tender_config *cfg, const char *value,
 	return 0;
 }
 
-static int parse_block(struct tender_config *cfg, const char *arg,
-		       char *err, size_t err_len)
+static int parse_block(struct tender_config *cfg, const char *arg, char *err,
+		       size_t err_len)
 {
 	static const char opt[] = "--block:";
 	char name[HVT_MFT_NAME_SIZE];
@@ -277,8 +277,8 @@ static int parse_mac(const char *s, uint8_t mac[6])
 
 		for (int j = 0; j < 2; j++) {
 			char c = p[j];
-			if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-			      (c >= 'A' && c <= 'F')))
+			if (!((c >= '0' && c <= '9') ||
+			      (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
 				return -1;
 			hex[j] = c;
 		}
@@ -289,8 +289,8 @@ static int parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-static int parse_net_mac(struct tender_config *cfg, const char *arg,
-			 char *err, size_t err_len)
+static int parse_net_mac(struct tender_config *cfg, const char *arg, char *err,
+			 size_t err_len)
 {
 	static const char opt[] = "--net-mac:";
 	char name[HVT_MFT_NAME_SIZE];
@@ -311,9 +311,8 @@ static int parse_net_mac(struct tender_config *cfg, const char *arg,
 			    "unicast MAC (first byte even)",
 			    opt, arg, value);
 	if (has_block(cfg, name))
-		return fail(err, err_len,
-			    "%s%s: device '%s' is a block device", opt, arg,
-			    name);
+		return fail(err, err_len, "%s%s: device '%s' is a block device",
+			    opt, arg, name);
 	n = net_get(cfg, name);
 	if (n == NULL)
 		return too_many(err, err_len, arg);
@@ -332,14 +331,14 @@ struct dev_option {
 };
 
 static const struct dev_option dev_options[] = {
-	{"--block:", parse_block},
-	{"--block-sector-size:", parse_sector_size},
-	{"--net:", parse_net},
-	{"--net-mac:", parse_net_mac},
+    {"--block:", parse_block},
+    {"--block-sector-size:", parse_sector_size},
+    {"--net:", parse_net},
+    {"--net-mac:", parse_net_mac},
 };
 
-static int parse_option(struct tender_config *cfg, const char *arg,
-			char *err, size_t err_len)
+static int parse_option(struct tender_config *cfg, const char *arg, char *err,
+			size_t err_len)
 {
 	if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
 		cfg->show_help = true;
@@ -442,32 +441,32 @@ int tender_cmdline_build(const struct tender_config *cfg, char *buf,
 void tender_cli_usage(const char *prog, void (*out)(const char *line))
 {
 	static const char *const lines[] = {
-		"Run a Solo5 hvt unikernel on KVM; network devices are DPDK "
-		"ports.",
-		"",
-		"Options:",
-		"  --mem=MB                  guest memory in MiB (2 to 4096, "
-		"default 512; rounded down to even)",
-		"  --block:NAME=PATH         attach block device NAME to the "
-		"disk image PATH",
-		"  --block-sector-size:NAME=N",
-		"                            sector size of block device NAME: "
-		"a power of two, 512 to 32768 (default 512)",
-		"  --net:NAME=IFACE          attach network device NAME to the "
-		"interface IFACE (a tap)",
-		"  --net:NAME=@FD            attach network device NAME to an "
-		"already open tap file descriptor",
-		"  --net-mac:NAME=MAC        MAC address of network device NAME "
-		"(default: random, locally administered)",
-		"  -v, --verbose             print more about what the tender "
-		"does (repeat for debug)",
-		"  -h, --help                print this help and exit",
-		"  --version                 print the version and the supported "
-		"Solo5 ABI and exit",
-		"",
-		"The arguments after KERNEL are the unikernel's command line.",
-		"Exit status: the unikernel's exit status (0 success, 1 failure, "
-		"255 abort), or 1 when the tender fails or the VM faults.",
+	    "Run a Solo5 hvt unikernel on KVM; network devices are DPDK "
+	    "ports.",
+	    "",
+	    "Options:",
+	    "  --mem=MB                  guest memory in MiB (2 to 4096, "
+	    "default 512; rounded down to even)",
+	    "  --block:NAME=PATH         attach block device NAME to the "
+	    "disk image PATH",
+	    "  --block-sector-size:NAME=N",
+	    "                            sector size of block device NAME: "
+	    "a power of two, 512 to 32768 (default 512)",
+	    "  --net:NAME=IFACE          attach network device NAME to the "
+	    "interface IFACE (a tap)",
+	    "  --net:NAME=@FD            attach network device NAME to an "
+	    "already open tap file descriptor",
+	    "  --net-mac:NAME=MAC        MAC address of network device NAME "
+	    "(default: random, locally administered)",
+	    "  -v, --verbose             print more about what the tender "
+	    "does (repeat for debug)",
+	    "  -h, --help                print this help and exit",
+	    "  --version                 print the version and the supported "
+	    "Solo5 ABI and exit",
+	    "",
+	    "The arguments after KERNEL are the unikernel's command line.",
+	    "Exit status: the unikernel's exit status (0 success, 1 failure, "
+	    "255 abort), or 1 when the tender fails or the VM faults.",
 	};
 	char first[256];
 

@@ -25,7 +25,7 @@ struct tender_block_opt {
 struct tender_net_opt {
 	char name[HVT_MFT_NAME_SIZE];
 	const char *spec; /* interface name, or "@FD" */
-	int fd;           /* >= 0 when spec is "@FD" */
+	int fd; /* >= 0 when spec is "@FD" */
 	bool has_mac;
 	uint8_t mac[6];
 };
@@ -37,7 +37,7 @@ struct tender_config {
 	struct tender_net_opt nets[TENDER_MAX_DEVS];
 	unsigned nb_nets;
 	const char *kernel_path;
-	int guest_argc;          /* arguments after the kernel */
+	int guest_argc; /* arguments after the kernel */
 	char *const *guest_argv; /* points into the caller's argv */
 	bool show_help;
 	bool show_version;

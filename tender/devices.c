@@ -18,7 +18,7 @@
 #define DEFAULT_SECTOR_SIZE 512
 
 static int fail(char *err, size_t err_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(char *err, size_t err_len, const char *fmt, ...)
 {
@@ -33,8 +33,8 @@ static int fail(char *err, size_t err_len, const char *fmt, ...)
 int tender_block_open(const struct tender_block_opt *opt,
 		      struct hc_block_dev *dev, char *err, size_t err_len)
 {
-	uint32_t sector = opt->sector_size ? opt->sector_size
-					   : DEFAULT_SECTOR_SIZE;
+	uint32_t sector =
+	    opt->sector_size ? opt->sector_size : DEFAULT_SECTOR_SIZE;
 	off_t size;
 	int fd;
 
@@ -97,8 +97,8 @@ static int check_cli_in_manifest(const struct tender_config *cfg,
 	return 0;
 }
 
-static const struct tender_block_opt *find_block(const struct tender_config *cfg,
-						 const char *name)
+static const struct tender_block_opt *
+find_block(const struct tender_config *cfg, const char *name)
 {
 	for (unsigned i = 0; i < cfg->nb_blocks; i++)
 		if (strcmp(cfg->blocks[i].name, name) == 0)
@@ -116,8 +116,8 @@ static const struct tender_net_opt *find_net(const struct tender_config *cfg,
 }
 
 static int attach_block(const struct tender_block_opt *opt,
-			struct hvt_mft_entry *e, struct hc_dev *dev,
-			char *err, size_t err_len)
+			struct hvt_mft_entry *e, struct hc_dev *dev, char *err,
+			size_t err_len)
 {
 	if (tender_block_open(opt, &dev->block, err, err_len) < 0)
 		return -1;
@@ -128,9 +128,8 @@ static int attach_block(const struct tender_block_opt *opt,
 	return 0;
 }
 
-static int attach_net(const struct tender_net_opt *opt,
-		      struct hvt_mft_entry *e, struct hc_dev *dev, char *err,
-		      size_t err_len)
+static int attach_net(const struct tender_net_opt *opt, struct hvt_mft_entry *e,
+		      struct hc_dev *dev, char *err, size_t err_len)
 {
 	/* untrusted: an fd number the operator gave must really be open. */
 	if (opt->fd >= 0 && fcntl(opt->fd, F_GETFD) < 0)
@@ -140,8 +139,8 @@ static int attach_net(const struct tender_net_opt *opt,
 	if (opt->has_mac)
 		memcpy(e->u.net_basic.mac, opt->mac, 6);
 	else if (random_mac(e->u.net_basic.mac) < 0)
-		return fail(err, err_len, "--net:%s: getrandom: %s",
-			    opt->name, strerror(errno));
+		return fail(err, err_len, "--net:%s: getrandom: %s", opt->name,
+			    strerror(errno));
 	e->u.net_basic.mtu = TENDER_DEFAULT_MTU;
 	e->attached = 1;
 	dev->type = HC_DEV_NET;
@@ -178,8 +177,8 @@ static int attach_entry(const struct tender_config *cfg,
 	}
 }
 
-int tender_devices_attach(const struct tender_config *cfg,
-			  struct hvt_mft *mft, const char *kernel,
+int tender_devices_attach(const struct tender_config *cfg, struct hvt_mft *mft,
+			  const char *kernel,
 			  struct hc_dev devs[HVT_MFT_MAX_ENTRIES], char *err,
 			  size_t err_len)
 {

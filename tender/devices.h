@@ -23,8 +23,8 @@
  * Returns 0, or -1 with one line in err; on failure any fd opened is
  * closed again.
  */
-int tender_devices_attach(const struct tender_config *cfg,
-			  struct hvt_mft *mft, const char *kernel,
+int tender_devices_attach(const struct tender_config *cfg, struct hvt_mft *mft,
+			  const char *kernel,
 			  struct hc_dev devs[HVT_MFT_MAX_ENTRIES], char *err,
 			  size_t err_len);
 

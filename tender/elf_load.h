@@ -15,15 +15,15 @@
 
 #include "hypercall/abi/hvt_abi.h"
 
-#define TENDER_ELF_MAX_SEGS  16	 /* PT_LOAD segments with p_memsz > 0 */
+#define TENDER_ELF_MAX_SEGS 16 /* PT_LOAD segments with p_memsz > 0 */
 #define TENDER_ELF_MAX_PHDRS 256 /* Solo5 linkers emit about six */
 
 /* One PT_LOAD segment, validated against the file and guest memory. */
 struct tender_elf_seg {
 	uint64_t gpa; /* p_paddr (== p_vaddr: the guest is identity-mapped) */
 	uint64_t file_off; /* p_offset */
-	uint64_t filesz;   /* bytes copied from the file */
-	uint64_t memsz;	   /* bytes occupied; memsz - filesz are zeroed */
+	uint64_t filesz; /* bytes copied from the file */
+	uint64_t memsz; /* bytes occupied; memsz - filesz are zeroed */
 	/*
 	 * [prot_start, prot_end): the segment rounded out to max(p_align,
 	 * page size); page-aligned, ascending and disjoint across segments,
@@ -37,13 +37,13 @@ struct tender_elf_seg {
 	 * and a read-only text makes guest writes to it fault.
 	 */
 	int prot;
-	uint32_t p_flags;  /* PF_* as in the file, for logging */
+	uint32_t p_flags; /* PF_* as in the file, for logging */
 	unsigned phdr_idx; /* program header index, as used in messages */
 };
 
 struct tender_elf {
-	int fd;	    /* open until tender_elf_close */
-	Elf *elf;   /* open until tender_elf_close */
+	int fd; /* open until tender_elf_close */
+	Elf *elf; /* open until tender_elf_close */
 	char *path; /* malloc'd copy of the path, used in messages */
 	uint64_t file_size;
 	uint64_t entry; /* e_entry, in [HVT_GUEST_MIN_BASE, mem_size) */
@@ -56,9 +56,9 @@ struct tender_elf {
 	struct tender_elf_seg segs[TENDER_ELF_MAX_SEGS];
 	unsigned nb_segs;
 	uint32_t abi_target,
-	    abi_version;     /* HVT_ABI_TARGET_HVT, HVT_ABI_VERSION */
+	    abi_version; /* HVT_ABI_TARGET_HVT, HVT_ABI_VERSION */
 	struct hvt_mft *mft; /* malloc'd validated copy of the manifest */
-	size_t mft_size;     /* bytes at mft: 8 + 104 * mft->entries */
+	size_t mft_size; /* bytes at mft: 8 + 104 * mft->entries */
 };
 
 /*

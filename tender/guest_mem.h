@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 struct tender_guest_mem {
-	uint8_t *hva;      /* GPA 0 */
-	uint64_t size;     /* bytes of guest RAM */
+	uint8_t *hva; /* GPA 0 */
+	uint64_t size; /* bytes of guest RAM */
 	uint64_t map_size; /* bytes mapped (size plus reserved regions) */
 };
 

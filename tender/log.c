@@ -19,10 +19,10 @@ void tender_log_set_level(enum tender_log_level level)
 void tender_log(enum tender_log_level level, const char *fmt, ...)
 {
 	static const char *const tags[] = {
-		[TLOG_ERR] = "",
-		[TLOG_WARN] = "warning: ",
-		[TLOG_INFO] = "",
-		[TLOG_DEBUG] = "debug: ",
+	    [TLOG_ERR] = "",
+	    [TLOG_WARN] = "warning: ",
+	    [TLOG_INFO] = "",
+	    [TLOG_DEBUG] = "debug: ",
 	};
 	char line[1024];
 	va_list ap;

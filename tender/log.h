@@ -20,7 +20,7 @@ enum tender_log_level {
 void tender_log_set_level(enum tender_log_level level);
 
 void tender_log(enum tender_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 #define tlog_err(...) tender_log(TLOG_ERR, __VA_ARGS__)
 #define tlog_warn(...) tender_log(TLOG_WARN, __VA_ARGS__)

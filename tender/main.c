@@ -127,12 +127,12 @@ static int build_vm(struct tender *t)
 	}
 	t->vm_created = true;
 	bp = (struct tender_boot_params){
-		.mem_size = t->gmem.size,
-		.kernel_end = t->elf.kernel_end,
-		.tsc_hz = t->vm.tsc_hz,
-		.mft = t->elf.mft,
-		.mft_size = t->elf.mft_size,
-		.cmdline = t->cmdline,
+	    .mem_size = t->gmem.size,
+	    .kernel_end = t->elf.kernel_end,
+	    .tsc_hz = t->vm.tsc_hz,
+	    .mft = t->elf.mft,
+	    .mft_size = t->elf.mft_size,
+	    .cmdline = t->cmdline,
 	};
 	tender_boot_info_write(t->gmem.hva, &bp);
 	if (tender_vm_setup_x86_64(&t->vm, t->gmem.hva, t->gmem.size,
@@ -158,8 +158,8 @@ static void init_hc_gmem(struct tender *t)
 		if (s->prot & PROT_WRITE)
 			continue;
 		/* TENDER_ELF_MAX_SEGS <= HC_GMEM_MAX_RO */
-		gm->ro[gm->nb_ro++] = (struct hc_gpa_range){s->prot_start,
-							    s->prot_end};
+		gm->ro[gm->nb_ro++] =
+		    (struct hc_gpa_range){s->prot_start, s->prot_end};
 	}
 }
 

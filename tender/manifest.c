@@ -12,7 +12,7 @@
 
 #include "manifest.h"
 
-#define MFT_HDR_SIZE   offsetof(struct hvt_mft, e)
+#define MFT_HDR_SIZE offsetof(struct hvt_mft, e)
 #define MFT_ENTRY_SIZE sizeof(struct hvt_mft_entry)
 
 static void __attribute__((format(printf, 3, 4)))

@@ -12,7 +12,7 @@
 #include "vcpu_exit.h"
 
 static void set_fault(struct tender_exit *out, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void set_fault(struct tender_exit *out, const char *fmt, ...)
 {
@@ -112,22 +112,24 @@ void tender_exit_decode(const struct kvm_run *run, size_t run_size,
 		decode_mmio(run, env, out);
 		break;
 	case KVM_EXIT_SHUTDOWN:
-		set_fault(out, "guest triple fault (KVM shutdown) at RIP 0x%llx",
+		set_fault(out,
+			  "guest triple fault (KVM shutdown) at RIP 0x%llx",
 			  (unsigned long long)env->rip);
 		break;
 	case KVM_EXIT_HLT:
-		set_fault(out,
-			  "guest executed hlt at RIP 0x%llx: it must leave with "
-			  "the HALT hypercall",
-			  (unsigned long long)env->rip);
+		set_fault(
+		    out,
+		    "guest executed hlt at RIP 0x%llx: it must leave with "
+		    "the HALT hypercall",
+		    (unsigned long long)env->rip);
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
 		decode_internal_error(run, env, out);
 		break;
 	case KVM_EXIT_FAIL_ENTRY:
 		set_fault(out, "KVM entry failure: hardware reason 0x%llx",
-			  (unsigned long long)run->fail_entry
-				  .hardware_entry_failure_reason);
+			  (unsigned long long)
+			      run->fail_entry.hardware_entry_failure_reason);
 		break;
 	default:
 		set_fault(out, "unhandled KVM exit reason %u at RIP 0x%llx",
@@ -148,6 +150,5 @@ void tender_exit_efault_msg(uint64_t gpa, const struct tender_exit_env *env,
 		snprintf(msg, msg_len,
 			 "guest wrote to read-only memory at GPA 0x%llx (RIP "
 			 "0x%llx)",
-			 (unsigned long long)gpa,
-			 (unsigned long long)env->rip);
+			 (unsigned long long)gpa, (unsigned long long)env->rip);
 }

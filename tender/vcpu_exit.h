@@ -15,8 +15,8 @@ struct kvm_run;
 
 enum tender_exit_kind {
 	TENDER_EXIT_HYPERCALL, /* run hypercall nr with arg_gpa */
-	TENDER_EXIT_KICK,      /* shared-ring doorbell (port 0x600) */
-	TENDER_EXIT_FAULT,     /* stop the VM; msg says why */
+	TENDER_EXIT_KICK, /* shared-ring doorbell (port 0x600) */
+	TENDER_EXIT_FAULT, /* stop the VM; msg says why */
 };
 
 struct tender_exit {
@@ -29,8 +29,8 @@ struct tender_exit {
 /* Facts about the VM the decoder needs for its messages. */
 struct tender_exit_env {
 	uint64_t mem_size; /* bytes of guest RAM */
-	uint64_t rip;      /* guest RIP at the exit, 0 if unknown */
-	bool is_pvm;       /* /dev/kvm is kvm-pvm */
+	uint64_t rip; /* guest RIP at the exit, 0 if unknown */
+	bool is_pvm; /* /dev/kvm is kvm-pvm */
 };
 
 /*

@@ -96,8 +96,8 @@ static void host_console_write(void *opaque, const void *buf, size_t len)
 static int host_poll(void *opaque, uint64_t timeout_ns, uint64_t *ready_set)
 {
 	struct timespec ts = {
-		.tv_sec = (time_t)(timeout_ns / 1000000000ULL),
-		.tv_nsec = (long)(timeout_ns % 1000000000ULL),
+	    .tv_sec = (time_t)(timeout_ns / 1000000000ULL),
+	    .tv_nsec = (long)(timeout_ns % 1000000000ULL),
 	};
 	sigset_t mask;
 
@@ -111,9 +111,9 @@ static int host_poll(void *opaque, uint64_t timeout_ns, uint64_t *ready_set)
 }
 
 const struct hc_host_ops tender_host_ops = {
-	.walltime_ns = host_walltime_ns,
-	.console_write = host_console_write,
-	.poll = host_poll,
+    .walltime_ns = host_walltime_ns,
+    .console_write = host_console_write,
+    .poll = host_poll,
 };
 
 /*
@@ -155,8 +155,8 @@ static enum tender_run_result run_fault(const char *msg)
 	return TENDER_RUN_FAULT;
 }
 
-static enum tender_run_result handle_run_error(struct tender_vm *vm,
-					       const struct tender_exit_env *env)
+static enum tender_run_result
+handle_run_error(struct tender_vm *vm, const struct tender_exit_env *env)
 {
 	char msg[256];
 
@@ -185,7 +185,8 @@ static bool handle_exit(struct tender_vm *vm, struct hc_ctx *hc,
 	struct tender_exit ex;
 
 	/* RIP is only needed for messages: hypercalls do not read it. */
-	env->rip = vm->run->exit_reason == KVM_EXIT_IO ? 0 : tender_vcpu_rip(vm);
+	env->rip =
+	    vm->run->exit_reason == KVM_EXIT_IO ? 0 : tender_vcpu_rip(vm);
 	tender_exit_decode(vm->run, vm->run_size, env, &ex);
 	if (ex.kind == TENDER_EXIT_KICK)
 		return true; /* the dataplane serves the ring */
@@ -217,8 +218,8 @@ enum tender_run_result tender_vcpu_run(struct tender_vm *vm, struct hc_ctx *hc,
 				       bool is_pvm)
 {
 	struct tender_exit_env env = {
-		.mem_size = hc->gmem.size,
-		.is_pvm = is_pvm,
+	    .mem_size = hc->gmem.size,
+	    .is_pvm = is_pvm,
 	};
 	enum tender_run_result result = TENDER_RUN_FAULT;
 

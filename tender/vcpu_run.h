@@ -15,9 +15,9 @@
 #include "vm.h"
 
 enum tender_run_result {
-	TENDER_RUN_HALTED,  /* guest called HALT: see hc->exit_status */
-	TENDER_RUN_FAULT,   /* the VM was stopped; the reason was logged */
-	TENDER_RUN_SIGNAL,  /* SIGINT/SIGTERM: see tender_stop_signal() */
+	TENDER_RUN_HALTED, /* guest called HALT: see hc->exit_status */
+	TENDER_RUN_FAULT, /* the VM was stopped; the reason was logged */
+	TENDER_RUN_SIGNAL, /* SIGINT/SIGTERM: see tender_stop_signal() */
 };
 
 /*

@@ -40,9 +40,8 @@ int tender_vm_create(struct tender_vm *vm, void *hva, uint64_t map_size,
  * Returns 0, or -1 with one line in err.
  */
 int tender_vm_setup_x86_64(struct tender_vm *vm, uint8_t *mem,
-			   uint64_t mem_size, uint64_t map_size,
-			   uint64_t entry, uint64_t boot_info_gpa, char *err,
-			   size_t err_len);
+			   uint64_t mem_size, uint64_t map_size, uint64_t entry,
+			   uint64_t boot_info_gpa, char *err, size_t err_len);
 
 /* Current guest RIP, or 0 if it cannot be read. */
 uint64_t tender_vcpu_rip(const struct tender_vm *vm);

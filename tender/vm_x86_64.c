@@ -39,7 +39,7 @@
 #define SEL_DATA 0x10
 
 static int fail(char *err, size_t err_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(char *err, size_t err_len, const char *fmt, ...)
 {
@@ -105,10 +105,10 @@ int tender_vm_create(struct tender_vm *vm, void *hva, uint64_t map_size,
 		     char *err, size_t err_len)
 {
 	struct kvm_userspace_memory_region region = {
-		.slot = 0,
-		.guest_phys_addr = 0,
-		.memory_size = map_size,
-		.userspace_addr = (uint64_t)(uintptr_t)hva,
+	    .slot = 0,
+	    .guest_phys_addr = 0,
+	    .memory_size = map_size,
+	    .userspace_addr = (uint64_t)(uintptr_t)hva,
 	};
 
 	memset(vm, 0, sizeof(*vm));
@@ -118,7 +118,8 @@ int tender_vm_create(struct tender_vm *vm, void *hva, uint64_t map_size,
 		return fail(err, err_len, "cannot open /dev/kvm: %s",
 			    strerror(errno));
 	if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
-		return fail(err, err_len, "/dev/kvm: unsupported KVM API version");
+		return fail(err, err_len,
+			    "/dev/kvm: unsupported KVM API version");
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0)
 		return fail(err, err_len, "KVM_CREATE_VM: %s", strerror(errno));
@@ -143,7 +144,8 @@ static void write_page_tables(uint8_t *mem, uint64_t map_size)
 	uint64_t *pd = (uint64_t *)(mem + HVT_PD_GPA);
 	uint64_t *pt = (uint64_t *)(mem + HVT_PT_GPA);
 
-	memset(mem + HVT_PML4_GPA, 0, HVT_PT_GPA + HVT_PAGE_SIZE - HVT_PML4_GPA);
+	memset(mem + HVT_PML4_GPA, 0,
+	       HVT_PT_GPA + HVT_PAGE_SIZE - HVT_PML4_GPA);
 	pml4[0] = HVT_PDPT_GPA | PTE_P | PTE_RW;
 	for (uint64_t i = 0; i < 4; i++)
 		pdpt[i] = (HVT_PD_GPA + i * HVT_PAGE_SIZE) | PTE_P | PTE_RW;
@@ -173,14 +175,28 @@ static void write_gdt(uint8_t *mem)
 static void set_segments(struct kvm_sregs *sregs)
 {
 	struct kvm_segment code = {
-		.base = 0, .limit = 0xffffffff, .selector = SEL_CODE,
-		.type = 9, .present = 1, .dpl = 0, .db = 0, .s = 1, .l = 1,
-		.g = 1,
+	    .base = 0,
+	    .limit = 0xffffffff,
+	    .selector = SEL_CODE,
+	    .type = 9,
+	    .present = 1,
+	    .dpl = 0,
+	    .db = 0,
+	    .s = 1,
+	    .l = 1,
+	    .g = 1,
 	};
 	struct kvm_segment data = {
-		.base = 0, .limit = 0xffffffff, .selector = SEL_DATA,
-		.type = 3, .present = 1, .dpl = 0, .db = 1, .s = 1, .l = 0,
-		.g = 1,
+	    .base = 0,
+	    .limit = 0xffffffff,
+	    .selector = SEL_DATA,
+	    .type = 3,
+	    .present = 1,
+	    .dpl = 0,
+	    .db = 1,
+	    .s = 1,
+	    .l = 0,
+	    .g = 1,
 	};
 
 	sregs->cs = code;
@@ -219,7 +235,7 @@ static int setup_cpuid(struct tender_vm *vm, char *err, size_t err_len)
 	int ret = 0;
 
 	cpuid = calloc(1, sizeof(*cpuid) +
-				  max_entries * sizeof(struct kvm_cpuid_entry2));
+			      max_entries * sizeof(struct kvm_cpuid_entry2));
 	if (cpuid == NULL)
 		return fail(err, err_len, "out of memory for CPUID");
 	cpuid->nent = max_entries;
@@ -233,15 +249,14 @@ static int setup_cpuid(struct tender_vm *vm, char *err, size_t err_len)
 }
 
 int tender_vm_setup_x86_64(struct tender_vm *vm, uint8_t *mem,
-			   uint64_t mem_size, uint64_t map_size,
-			   uint64_t entry, uint64_t boot_info_gpa, char *err,
-			   size_t err_len)
+			   uint64_t mem_size, uint64_t map_size, uint64_t entry,
+			   uint64_t boot_info_gpa, char *err, size_t err_len)
 {
 	struct kvm_regs regs = {
-		.rip = entry,
-		.rflags = 0x2,
-		.rsp = mem_size - 8,
-		.rdi = boot_info_gpa,
+	    .rip = entry,
+	    .rflags = 0x2,
+	    .rsp = mem_size - 8,
+	    .rdi = boot_info_gpa,
 	};
 
 	write_page_tables(mem, map_size);

@@ -18,9 +18,9 @@
  * EUNSPEC being returned: the runtime may abort instead.
  */
 typedef enum {
-	SOLO5_R_OK = 0,  /* done */
-	SOLO5_R_AGAIN,   /* nothing to do now; retry later */
-	SOLO5_R_EINVAL,  /* bad argument */
+	SOLO5_R_OK = 0, /* done */
+	SOLO5_R_AGAIN, /* nothing to do now; retry later */
+	SOLO5_R_EINVAL, /* bad argument */
 	SOLO5_R_EUNSPEC, /* any other failure */
 } solo5_result_t;
 
@@ -56,7 +56,7 @@ void solo5_abort(void) __attribute__((noreturn));
  *   tls = <solo5_tls_size() bytes>; solo5_tls_init(tls);
  *   solo5_set_tls_base(solo5_tls_tp_offset(tls));
  */
-size_t solo5_tls_size(void);            /* bytes a TLS block needs */
+size_t solo5_tls_size(void); /* bytes a TLS block needs */
 uintptr_t solo5_tls_tp_offset(uintptr_t tls); /* thread pointer of a block */
 /* Copies the .tdata image into (tls), zeroes .tbss, sets the self pointer.
  * EINVAL if tls is 0. */
@@ -88,7 +88,7 @@ void solo5_yield(solo5_time_t deadline, solo5_handle_set_t *ready_set);
 void solo5_console_write(const char *buf, size_t size);
 
 /* Network. */
-#define SOLO5_NET_ALEN 6  /* Ethernet address length */
+#define SOLO5_NET_ALEN 6 /* Ethernet address length */
 #define SOLO5_NET_HLEN 14 /* Ethernet header: destination, source, type */
 
 struct solo5_net_info {
@@ -113,15 +113,16 @@ solo5_result_t solo5_net_write(solo5_handle_t handle, const uint8_t *buf,
  * mtu + SOLO5_NET_HLEN. AGAIN when nothing is pending, else OK with the
  * frame length in (*read_size).
  */
-solo5_result_t solo5_net_read(solo5_handle_t handle, uint8_t *buf,
-			      size_t size, size_t *read_size);
+solo5_result_t solo5_net_read(solo5_handle_t handle, uint8_t *buf, size_t size,
+			      size_t *read_size);
 
 /* Block storage. Offsets are bytes. */
 typedef uint64_t solo5_off_t;
 
 struct solo5_block_info {
-	solo5_off_t capacity;   /* bytes */
-	solo5_off_t block_size; /* the unit (and, today, the only size) of I/O */
+	solo5_off_t capacity; /* bytes */
+	solo5_off_t
+	    block_size; /* the unit (and, today, the only size) of I/O */
 };
 
 /* As solo5_net_acquire(), for block devices. */

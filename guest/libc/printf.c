@@ -16,12 +16,12 @@ struct out {
 };
 
 struct spec {
-	int left;      /* '-' flag */
-	int zero;      /* '0' flag */
+	int left; /* '-' flag */
+	int zero; /* '0' flag */
 	int width;
-	int prec;      /* -1: none */
-	int len;       /* 0 int, 1 long, 2 long long / size_t / intmax_t */
-	int half;      /* 1 short, 2 char */
+	int prec; /* -1: none */
+	int len; /* 0 int, 1 long, 2 long long / size_t / intmax_t */
+	int half; /* 1 short, 2 char */
 };
 
 static void put(struct out *o, char c)
@@ -189,7 +189,7 @@ static void convert(struct out *o, const struct spec *sp, char c, va_list *ap)
 int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt,
 	      va_list ap)
 {
-	struct out o = { .buf = buf, .size = size, .pos = 0 };
+	struct out o = {.buf = buf, .size = size, .pos = 0};
 	struct spec sp;
 	va_list aq;
 

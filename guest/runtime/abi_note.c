@@ -6,18 +6,16 @@
  */
 #include "runtime_priv.h"
 
-__attribute__((section(".note.solo5.abi"), aligned(4), used))
-const struct {
+__attribute__((section(".note.solo5.abi"), aligned(4), used)) const struct {
 	uint32_t namesz;
 	uint32_t descsz;
 	uint32_t type;
 	char name[8];
 	struct hvt_abi_note_desc desc;
 } hvt_abi_note = {
-	.namesz = HVT_NOTE_NAMESZ,
-	.descsz = sizeof(struct hvt_abi_note_desc),
-	.type = HVT_NOTE_TYPE_ABI,
-	.name = HVT_NOTE_NAME,
-	.desc = { .abi_target = HVT_ABI_TARGET_HVT,
-		  .abi_version = HVT_ABI_VERSION },
+    .namesz = HVT_NOTE_NAMESZ,
+    .descsz = sizeof(struct hvt_abi_note_desc),
+    .type = HVT_NOTE_TYPE_ABI,
+    .name = HVT_NOTE_NAME,
+    .desc = {.abi_target = HVT_ABI_TARGET_HVT, .abi_version = HVT_ABI_VERSION},
 };

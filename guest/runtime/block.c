@@ -11,7 +11,7 @@ solo5_result_t solo5_block_acquire(const char *name, solo5_handle_t *handle,
 				   struct solo5_block_info *info)
 {
 	const struct hvt_mft_entry *e =
-		rt_mft_acquire(name, HVT_MFT_DEV_BLOCK_BASIC, handle);
+	    rt_mft_acquire(name, HVT_MFT_DEV_BLOCK_BASIC, handle);
 
 	if (!e)
 		return SOLO5_R_EINVAL;
@@ -24,11 +24,11 @@ static solo5_result_t block_io(enum hvt_hypercall_nr nr, solo5_handle_t handle,
 			       solo5_off_t offset, uintptr_t buf, size_t size)
 {
 	volatile struct hvt_hc_block_io io = {
-		.handle = handle,
-		.offset = offset,
-		.data_gpa = buf,
-		.len = size,
-		.ret = HVT_R_EUNSPEC,
+	    .handle = handle,
+	    .offset = offset,
+	    .data_gpa = buf,
+	    .len = size,
+	    .ret = HVT_R_EUNSPEC,
 	};
 
 	rt_hypercall(nr, &io);

@@ -39,7 +39,8 @@ static void banner(const struct solo5_start_info *si)
 	printf("hvt-guest:   data   0x%lx-0x%lx\n",
 	       (unsigned long)(uintptr_t)__erodata,
 	       (unsigned long)(uintptr_t)__end);
-	printf("hvt-guest:   heap   0x%lx-0x%lx\n", (unsigned long)si->heap_start,
+	printf("hvt-guest:   heap   0x%lx-0x%lx\n",
+	       (unsigned long)si->heap_start,
 	       (unsigned long)(si->heap_start + si->heap_size));
 	printf("hvt-guest:   stack  0x%lx-0x%lx\n",
 	       (unsigned long)(bi->mem_size - RT_STACK_RESERVE),

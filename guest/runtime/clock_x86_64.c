@@ -42,7 +42,7 @@ solo5_time_t solo5_clock_monotonic(void)
 
 solo5_time_t solo5_clock_wall(void)
 {
-	volatile struct hvt_hc_walltime w = { 0 };
+	volatile struct hvt_hc_walltime w = {0};
 
 	rt_hypercall(HVT_HYPERCALL_WALLTIME, &w);
 	return w.nsecs;

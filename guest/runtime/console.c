@@ -10,8 +10,8 @@
 void solo5_console_write(const char *buf, size_t size)
 {
 	volatile struct hvt_hc_puts p = {
-		.data_gpa = (uintptr_t)buf,
-		.len = size,
+	    .data_gpa = (uintptr_t)buf,
+	    .len = size,
 	};
 
 	if (size)

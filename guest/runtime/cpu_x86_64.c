@@ -48,9 +48,8 @@ extern const uint64_t rt_trap_stubs[NB_EXCEPTIONS];
 
 /* null, code64, data, TSS (a 16-byte descriptor in two slots). */
 static uint64_t gdt[5] __attribute__((aligned(16))) = {
-	0,
-	0x00af9b000000ffffULL, /* present, DPL 0, code, long mode */
-	0x00cf93000000ffffULL, /* present, DPL 0, data, writable */
+    0, 0x00af9b000000ffffULL, /* present, DPL 0, code, long mode */
+    0x00cf93000000ffffULL, /* present, DPL 0, data, writable */
 };
 static struct tss tss __attribute__((aligned(16)));
 static struct idt_gate idt[NB_EXCEPTIONS] __attribute__((aligned(16)));
@@ -67,7 +66,7 @@ static void tss_descriptor(uint64_t base, uint32_t limit)
 
 static void load_gdt_tss(void)
 {
-	struct table_ptr p = { sizeof(gdt) - 1, (uintptr_t)gdt };
+	struct table_ptr p = {sizeof(gdt) - 1, (uintptr_t)gdt};
 
 	/* The far return reloads CS from the new table; the data segment
 	 * registers are reloaded explicitly. */
@@ -91,18 +90,18 @@ static void load_gdt_tss(void)
 
 static void load_idt(void)
 {
-	struct table_ptr p = { sizeof(idt) - 1, (uintptr_t)idt };
+	struct table_ptr p = {sizeof(idt) - 1, (uintptr_t)idt};
 
 	for (int v = 0; v < NB_EXCEPTIONS; v++) {
 		uint64_t fn = rt_trap_stubs[v];
 
 		idt[v] = (struct idt_gate){
-			.offset_lo = fn & 0xffff,
-			.selector = SEL_CODE,
-			.ist = 1,
-			.type_attr = 0x8e, /* present, DPL 0, interrupt gate */
-			.offset_mid = (fn >> 16) & 0xffff,
-			.offset_hi = (uint32_t)(fn >> 32),
+		    .offset_lo = fn & 0xffff,
+		    .selector = SEL_CODE,
+		    .ist = 1,
+		    .type_attr = 0x8e, /* present, DPL 0, interrupt gate */
+		    .offset_mid = (fn >> 16) & 0xffff,
+		    .offset_hi = (uint32_t)(fn >> 32),
 		};
 	}
 	__asm__ volatile("lidt %0" : : "m"(p) : "memory");

@@ -17,8 +17,8 @@ void __stack_chk_fail(void) __attribute__((noreturn));
 void rt_halt(int status, const void *cookie)
 {
 	volatile struct hvt_hc_halt h = {
-		.cookie_gpa = (uintptr_t)cookie,
-		.exit_status = status,
+	    .cookie_gpa = (uintptr_t)cookie,
+	    .exit_status = status,
 	};
 
 	rt_hypercall(HVT_HYPERCALL_HALT, &h);

@@ -10,7 +10,7 @@ solo5_result_t solo5_net_acquire(const char *name, solo5_handle_t *handle,
 				 struct solo5_net_info *info)
 {
 	const struct hvt_mft_entry *e =
-		rt_mft_acquire(name, HVT_MFT_DEV_NET_BASIC, handle);
+	    rt_mft_acquire(name, HVT_MFT_DEV_NET_BASIC, handle);
 
 	if (!e)
 		return SOLO5_R_EINVAL;
@@ -24,10 +24,10 @@ solo5_result_t solo5_net_write(solo5_handle_t handle, const uint8_t *buf,
 			       size_t size)
 {
 	volatile struct hvt_hc_net_io io = {
-		.handle = handle,
-		.data_gpa = (uintptr_t)buf,
-		.len = size,
-		.ret = HVT_R_EUNSPEC,
+	    .handle = handle,
+	    .data_gpa = (uintptr_t)buf,
+	    .len = size,
+	    .ret = HVT_R_EUNSPEC,
 	};
 
 	if (rt_ring_enabled() && size <= HVT_RING_SLOT_SIZE)
@@ -36,14 +36,14 @@ solo5_result_t solo5_net_write(solo5_handle_t handle, const uint8_t *buf,
 	return (solo5_result_t)io.ret;
 }
 
-solo5_result_t solo5_net_read(solo5_handle_t handle, uint8_t *buf,
-			      size_t size, size_t *read_size)
+solo5_result_t solo5_net_read(solo5_handle_t handle, uint8_t *buf, size_t size,
+			      size_t *read_size)
 {
 	volatile struct hvt_hc_net_io io = {
-		.handle = handle,
-		.data_gpa = (uintptr_t)buf,
-		.len = size,
-		.ret = HVT_R_EUNSPEC,
+	    .handle = handle,
+	    .data_gpa = (uintptr_t)buf,
+	    .len = size,
+	    .ret = HVT_R_EUNSPEC,
 	};
 
 	if (rt_ring_enabled())

@@ -76,7 +76,6 @@ extern char __text_start[], __etext[], __erodata[], __edata[], __end[];
 /* C entry point, called by _start with the boot info GPA. */
 void rt_start(uint64_t boot_info_gpa) __attribute__((noreturn));
 
-
 /* Shared-ring network I/O (net_ring.c), used by net.c when enabled. */
 #define RT_RING_SLOTS_SIZE ((uintptr_t)HVT_RING_ENTRIES * HVT_RING_SLOT_SIZE)
 void rt_ring_init(uint64_t ring_gpa, uintptr_t slots);

@@ -7,7 +7,7 @@
 
 void solo5_yield(solo5_time_t deadline, solo5_handle_set_t *ready_set)
 {
-	volatile struct hvt_hc_poll p = { 0 };
+	volatile struct hvt_hc_poll p = {0};
 	solo5_time_t now = solo5_clock_monotonic();
 
 	p.timeout_nsecs = deadline > now ? deadline - now : 0;

@@ -39,15 +39,14 @@ static void out8(uint16_t port, uint8_t v)
 
 static void do_nr(uint16_t nr)
 {
-	volatile struct hvt_hc_puts p = { (uintptr_t)"x\n", 2 };
+	volatile struct hvt_hc_puts p = {(uintptr_t) "x\n", 2};
 
-	out32((uint16_t)(HVT_HYPERCALL_PIO_BASE + nr),
-	      (uint32_t)(uintptr_t)&p);
+	out32((uint16_t)(HVT_HYPERCALL_PIO_BASE + nr), (uint32_t)(uintptr_t)&p);
 }
 
 static void do_puts_raw(uint64_t data_gpa, uint64_t len, uint32_t arg_gpa)
 {
-	volatile struct hvt_hc_puts p = { data_gpa, len };
+	volatile struct hvt_hc_puts p = {data_gpa, len};
 
 	if (!arg_gpa)
 		arg_gpa = (uint32_t)(uintptr_t)&p;
@@ -56,8 +55,8 @@ static void do_puts_raw(uint64_t data_gpa, uint64_t len, uint32_t arg_gpa)
 
 static void do_cookie(void)
 {
-	volatile struct hvt_hc_halt h = { .cookie_gpa = BAD_GPA,
-					  .exit_status = 7 };
+	volatile struct hvt_hc_halt h = {.cookie_gpa = BAD_GPA,
+					 .exit_status = 7};
 
 	out32(HVT_HYPERCALL_PIO_BASE + HVT_HYPERCALL_HALT,
 	      (uint32_t)(uintptr_t)&h);
@@ -81,7 +80,7 @@ static void do_triple_fault(void)
 	struct {
 		uint16_t limit;
 		uint64_t base;
-	} __attribute__((packed)) empty = { 0, 0 };
+	} __attribute__((packed)) empty = {0, 0};
 
 	__asm__ volatile("lidt %0\n\tint3" : : "m"(empty) : "memory");
 }

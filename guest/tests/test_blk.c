@@ -44,9 +44,11 @@ static void round_trip(solo5_handle_t h, const struct solo5_block_info *bi,
 		fill(wbuf, bi->block_size, blk);
 		memset(rbuf, 0, bi->block_size);
 		expect(solo5_block_write(h, off, wbuf, bi->block_size) ==
-			       SOLO5_R_OK, "write failed at block", blk);
+			   SOLO5_R_OK,
+		       "write failed at block", blk);
 		expect(solo5_block_read(h, off, rbuf, bi->block_size) ==
-			       SOLO5_R_OK, "read failed at block", blk);
+			   SOLO5_R_OK,
+		       "read failed at block", blk);
 		expect(!memcmp(wbuf, rbuf, bi->block_size),
 		       "data mismatch at block", blk);
 	}

@@ -12,7 +12,7 @@
 #define B(n) HVT_MFT_BLOCK("storage" #n)
 #define B10(d)                                                                 \
 	B(d##0), B(d##1), B(d##2), B(d##3), B(d##4), B(d##5), B(d##6),         \
-		B(d##7), B(d##8), B(d##9)
+	    B(d##7), B(d##8), B(d##9)
 
 HVT_MANIFEST(63, B(0), B(1), B(2), B(3), B(4), B(5), B(6), B(7), B(8), B(9),
 	     B10(1), B10(2), B10(3), B10(4), B10(5), B(60), B(61), B(62));

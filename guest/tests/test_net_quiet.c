@@ -43,9 +43,10 @@ int solo5_app_main(const struct solo5_start_info *si)
 		return SOLO5_EXIT_FAILURE;
 	}
 	printf("test_net_quiet: handle %lu mac %02x:%02x:%02x:%02x:%02x:%02x "
-	       "mtu %lu\n", (unsigned long)h, ni.mac_address[0],
-	       ni.mac_address[1], ni.mac_address[2], ni.mac_address[3],
-	       ni.mac_address[4], ni.mac_address[5], (unsigned long)ni.mtu);
+	       "mtu %lu\n",
+	       (unsigned long)h, ni.mac_address[0], ni.mac_address[1],
+	       ni.mac_address[2], ni.mac_address[3], ni.mac_address[4],
+	       ni.mac_address[5], (unsigned long)ni.mtu);
 	if (si->heap_size < ni.mtu + SOLO5_NET_HLEN) {
 		printf("test_net_quiet: FAILURE: heap too small\n");
 		return SOLO5_EXIT_FAILURE;

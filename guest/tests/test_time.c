@@ -53,7 +53,7 @@ int solo5_app_main(const struct solo5_start_info *si)
 	printf("test_time: wall clock %lu s since the epoch\n",
 	       (unsigned long)(wall / 1000000000ULL));
 	ok &= check(wall / 1000000000ULL > SEC_2020 &&
-			    wall / 1000000000ULL < SEC_2100,
+			wall / 1000000000ULL < SEC_2100,
 		    "wall clock not between 2020 and 2100");
 
 	printf(ok ? "SUCCESS\n" : "FAILURE\n");

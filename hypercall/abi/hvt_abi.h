@@ -71,8 +71,8 @@ struct hvt_hc_puts {
 
 struct hvt_hc_poll {
 	uint64_t timeout_nsecs; /* in, relative */
-	uint64_t ready_set;     /* out: bit `handle` per ready net device */
-	int32_t ret;            /* out: number of ready devices */
+	uint64_t ready_set; /* out: bit `handle` per ready net device */
+	int32_t ret; /* out: number of ready devices */
 };
 
 struct hvt_hc_block_io {
@@ -111,8 +111,8 @@ _Static_assert(offsetof(struct hvt_hc_halt, exit_status) == 8, "halt.status");
 #define HVT_FEATURE_RING_IO (1U << 0)
 
 struct hvt_boot_info {
-	uint64_t mem_size;       /* usable memory; the ring region is excluded */
-	uint64_t kernel_end;     /* GPA one past the highest loaded byte */
+	uint64_t mem_size; /* usable memory; the ring region is excluded */
+	uint64_t kernel_end; /* GPA one past the highest loaded byte */
 	uint64_t cpu_cycle_freq; /* TSC Hz */
 	uint64_t cmdline_gpa;
 	uint64_t mft_gpa;
@@ -173,7 +173,7 @@ struct hvt_mft_entry {
 		struct hvt_mft_net_basic net_basic;
 	} u;
 	uint64_t hostpriv; /* host-private; Solo5 keeps the backing fd here */
-	uint8_t attached;  /* C bool in Solo5 */
+	uint8_t attached; /* C bool in Solo5 */
 };
 
 struct hvt_mft {
@@ -195,7 +195,7 @@ _Static_assert(offsetof(struct hvt_mft_entry, attached) == 96,
 	       "mft_entry.attached");
 _Static_assert(offsetof(struct hvt_mft, e) == 8, "mft.e");
 _Static_assert(HVT_MFT_NOTE_PAD + 8 + HVT_MFT_MAX_ENTRIES * 104 ==
-		       HVT_MFT_NOTE_MAX_DESCSZ,
+		   HVT_MFT_NOTE_MAX_DESCSZ,
 	       "manifest note limit");
 
 /* The note as laid out in the ELF file (and declared by guests). */
@@ -213,7 +213,8 @@ _Static_assert(sizeof(struct hvt_mft_note_header) == 24, "mft note header");
 #define HVT_RING_REGION_SIZE HVT_HUGE_PAGE_SIZE
 #define HVT_RING_ENTRIES 1024
 #define HVT_RING_MASK (HVT_RING_ENTRIES - 1)
-#define HVT_RING_SLOT_SIZE 2048 /* guest TX slot; bigger frames use hypercalls */
+#define HVT_RING_SLOT_SIZE                                                     \
+	2048 /* guest TX slot; bigger frames use hypercalls */
 
 enum hvt_ring_op {
 	HVT_RING_OP_WRITE = 1,

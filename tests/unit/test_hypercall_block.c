@@ -24,17 +24,17 @@
 #define MEM_SIZE (64 * 1024ULL)
 #define DATA_GPA 0x4000ULL /* default data buffer, clear of arg structs */
 #define BLK_SIZE 512U
-#define BLK_CAP	 (8ULL * BLK_SIZE)
+#define BLK_CAP (8ULL * BLK_SIZE)
 #define RO_START 0x1000ULL /* read-only [RO_START, RO_END), as guest text */
-#define RO_END	 0x2000ULL
+#define RO_END 0x2000ULL
 
 /* Handles: the manifest index; 0 is the reserved entry. */
 enum {
-	H_BLK = 1,	 /* 8 blocks of 512 on a memfd */
-	H_NET = 2,	 /* a net device: not a block device */
+	H_BLK = 1, /* 8 blocks of 512 on a memfd */
+	H_NET = 2, /* a net device: not a block device */
 	H_BLK_BADFD = 3, /* fd -1: every I/O fails */
 	H_BLK_SHORT = 4, /* capacity beyond the file's end */
-	H_BLK_4K = 5,	 /* one block of 4096 on the same memfd */
+	H_BLK_4K = 5, /* one block of 4096 on the same memfd */
 };
 
 struct fixture {
@@ -438,7 +438,7 @@ static const uint64_t ro_data[] = {
     RO_START,
     RO_START + BLK_SIZE,
     RO_END - BLK_SIZE,
-    RO_END - 1,		     /* straddles the end */
+    RO_END - 1, /* straddles the end */
     RO_START - BLK_SIZE + 1, /* straddles the start */
     RO_START - 1,
 };

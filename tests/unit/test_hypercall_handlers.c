@@ -23,22 +23,22 @@
 
 #include "hypercall/hypercall.h"
 
-#define MEM_SIZE      (64 * 1024ULL)
-#define DATA_GPA      0x4000ULL /* default data buffer, clear of arg structs */
-#define BLK_SIZE      512U
-#define BLK_CAP	      (8ULL * BLK_SIZE)
+#define MEM_SIZE (64 * 1024ULL)
+#define DATA_GPA 0x4000ULL /* default data buffer, clear of arg structs */
+#define BLK_SIZE 512U
+#define BLK_CAP (8ULL * BLK_SIZE)
 #define FAKE_WALLTIME 0x123456789abcdef0ULL
-#define FRAME_LEN     60
-#define RO_START      0x1000ULL /* read-only [RO_START, RO_END), as text */
-#define RO_END	      0x2000ULL
+#define FRAME_LEN 60
+#define RO_START 0x1000ULL /* read-only [RO_START, RO_END), as text */
+#define RO_END 0x2000ULL
 
 /* Handles: the manifest index; 0 is the reserved entry. */
 enum {
-	H_BLK = 1,	 /* 8 blocks of 512 on a memfd */
-	H_NET = 2,	 /* net device served by the fakes */
+	H_BLK = 1, /* 8 blocks of 512 on a memfd */
+	H_NET = 2, /* net device served by the fakes */
 	H_BLK_BADFD = 3, /* fd -1: every I/O fails */
 	H_BLK_SHORT = 4, /* capacity beyond the file's end */
-	H_BLK_4K = 5,	 /* one block of 4096 on the same memfd */
+	H_BLK_4K = 5, /* one block of 4096 on the same memfd */
 };
 
 struct fake {
@@ -53,7 +53,7 @@ struct fake {
 	uint64_t net_handle;
 	const void *net_buf;
 	uint64_t net_len; /* len passed in */
-	int net_ret;	  /* what the net fakes answer */
+	int net_ret; /* what the net fakes answer */
 };
 
 struct fixture {
@@ -783,7 +783,7 @@ static void test_ro_arg(void **state)
 static const uint64_t ro_frame[][2] = {
     /* data_gpa, len */
     {RO_START, 1514},	     {RO_START + 0x100, 64},
-    {RO_END - 1, 1514},	     /* straddles the end */
+    {RO_END - 1, 1514}, /* straddles the end */
     {RO_START - 1513, 1514}, /* straddles the start */
     {RO_END - 1, 1},	     {RO_START - 1, 2},
 };

@@ -82,9 +82,10 @@ static void test_mem_values(void **state)
 
 static void test_mem_errors(void **state)
 {
-	const char *bad[] = {"--mem=0", "--mem=1", "--mem=4097", "--mem=",
-			     "--mem=-5", "--mem= 64", "--mem=64M", "--mem=abc",
-			     "--mem=99999999999999999999999"};
+	const char *bad[] = {
+	    "--mem=0",	 "--mem=1",   "--mem=4097",
+	    "--mem=",	 "--mem=-5",  "--mem= 64",
+	    "--mem=64M", "--mem=abc", "--mem=99999999999999999999999"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -165,9 +166,9 @@ static void test_net_options(void **state)
 
 static void test_net_errors(void **state)
 {
-	const char *bad_macs[] = {"02:00:00:00:00", "02:00:00:00:00:01:02",
+	const char *bad_macs[] = {"02:00:00:00:00",    "02:00:00:00:00:01:02",
 				  "02-00-00-00-00-01", "0g:00:00:00:00:01",
-				  "2:00:00:00:00:01", ""};
+				  "2:00:00:00:00:01",  ""};
 	char *fd[] = {"t", "--net:s=@x", "k"};
 	char *fd2[] = {"t", "--net:s=@", "k"};
 	char *mcast[] = {"t", "--net:s=tap0", "--net-mac:s=01:00:5e:00:00:01",
@@ -255,13 +256,11 @@ static void test_parse_u64(void **state)
 	uint64_t v;
 
 	(void)state;
-	assert_int_equal(tender_parse_u64("18446744073709551615", 0,
-					  UINT64_MAX, &v),
-			 0);
+	assert_int_equal(
+	    tender_parse_u64("18446744073709551615", 0, UINT64_MAX, &v), 0);
 	assert_true(v == UINT64_MAX);
 	assert_int_equal(
-		tender_parse_u64("18446744073709551616", 0, UINT64_MAX, &v),
-		-1);
+	    tender_parse_u64("18446744073709551616", 0, UINT64_MAX, &v), -1);
 	assert_int_equal(tender_parse_u64("+1", 0, 10, &v), -1);
 	assert_int_equal(tender_parse_u64("1x", 0, 10, &v), -1);
 	assert_int_equal(tender_parse_u64("11", 0, 10, &v), -1);
@@ -271,19 +270,19 @@ static void test_parse_u64(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults_and_kernel),
-		cmocka_unit_test(test_kernel_without_dashdash),
-		cmocka_unit_test(test_mem_values),
-		cmocka_unit_test(test_mem_errors),
-		cmocka_unit_test(test_block_options),
-		cmocka_unit_test(test_block_errors),
-		cmocka_unit_test(test_name_length),
-		cmocka_unit_test(test_net_options),
-		cmocka_unit_test(test_net_errors),
-		cmocka_unit_test(test_too_many_devices),
-		cmocka_unit_test(test_misc),
-		cmocka_unit_test(test_cmdline_limit),
-		cmocka_unit_test(test_parse_u64),
+	    cmocka_unit_test(test_defaults_and_kernel),
+	    cmocka_unit_test(test_kernel_without_dashdash),
+	    cmocka_unit_test(test_mem_values),
+	    cmocka_unit_test(test_mem_errors),
+	    cmocka_unit_test(test_block_options),
+	    cmocka_unit_test(test_block_errors),
+	    cmocka_unit_test(test_name_length),
+	    cmocka_unit_test(test_net_options),
+	    cmocka_unit_test(test_net_errors),
+	    cmocka_unit_test(test_too_many_devices),
+	    cmocka_unit_test(test_misc),
+	    cmocka_unit_test(test_cmdline_limit),
+	    cmocka_unit_test(test_parse_u64),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

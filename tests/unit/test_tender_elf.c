@@ -21,25 +21,25 @@
 
 #include "elf_load.h"
 
-#define MEM_SIZE      0x1000000ULL /* 16 MiB of guest memory */
-#define IMG_MAX	      0x4000
-#define PH_OFF	      0x40
-#define NB_PH	      6
-#define NOTE_BSD_OFF  0x200
-#define NOTE_ABI_OFF  0x240
+#define MEM_SIZE 0x1000000ULL /* 16 MiB of guest memory */
+#define IMG_MAX 0x4000
+#define PH_OFF 0x40
+#define NB_PH 6
+#define NOTE_BSD_OFF 0x200
+#define NOTE_ABI_OFF 0x240
 #define NOTE_ABI_SIZE 36
-#define NOTE_MFT_OFF  0x280
-#define MFT_ENTRIES   3
-#define MFT_DESCSZ    (4 + 8 + 104 * MFT_ENTRIES)
+#define NOTE_MFT_OFF 0x280
+#define MFT_ENTRIES 3
+#define MFT_DESCSZ (4 + 8 + 104 * MFT_ENTRIES)
 #define NOTE_MFT_SIZE (20 + MFT_DESCSZ)
-#define TEXT_OFF      0x1000
-#define TEXT_GPA      0x100000
-#define TEXT_SIZE     0x100
-#define DATA_OFF      0x2000
-#define DATA_GPA      0x101000
-#define DATA_FILESZ   0x80
-#define DATA_MEMSZ    0x2000
-#define IMG_LEN	      (DATA_OFF + DATA_FILESZ)
+#define TEXT_OFF 0x1000
+#define TEXT_GPA 0x100000
+#define TEXT_SIZE 0x100
+#define DATA_OFF 0x2000
+#define DATA_GPA 0x101000
+#define DATA_FILESZ 0x80
+#define DATA_MEMSZ 0x2000
+#define IMG_LEN (DATA_OFF + DATA_FILESZ)
 
 /* A whole image file; phdr and note accessors point into it. */
 struct timg {

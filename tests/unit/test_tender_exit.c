@@ -23,7 +23,7 @@ static union {
 } page;
 static struct tender_exit ex;
 static const struct tender_exit_env env = {
-	.mem_size = 0x4000000, .rip = 0x100123, .is_pvm = true};
+    .mem_size = 0x4000000, .rip = 0x100123, .is_pvm = true};
 
 static void io_exit(uint16_t port, uint8_t dir, uint8_t size, uint32_t count,
 		    uint64_t off, uint32_t value)
@@ -181,13 +181,13 @@ static void test_efault_msg(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hypercall),
-		cmocka_unit_test(test_kick),
-		cmocka_unit_test(test_bad_port_accesses),
-		cmocka_unit_test(test_data_offset_outside_run),
-		cmocka_unit_test(test_mmio),
-		cmocka_unit_test(test_fatal_exits),
-		cmocka_unit_test(test_efault_msg),
+	    cmocka_unit_test(test_hypercall),
+	    cmocka_unit_test(test_kick),
+	    cmocka_unit_test(test_bad_port_accesses),
+	    cmocka_unit_test(test_data_offset_outside_run),
+	    cmocka_unit_test(test_mmio),
+	    cmocka_unit_test(test_fatal_exits),
+	    cmocka_unit_test(test_efault_msg),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,8 +17,8 @@
 
 #include "manifest.h"
 
-#define PAD	    HVT_MFT_NOTE_PAD
-#define ENT(i)	    (PAD + 8 + 104 * (i)) /* offset of entry i in desc */
+#define PAD HVT_MFT_NOTE_PAD
+#define ENT(i) (PAD + 8 + 104 * (i)) /* offset of entry i in desc */
 #define DESC_LEN(n) ENT(n)
 
 /* Version 1, one entry: the reserved entry 0 (type 1 << 30, no name). */

@@ -14,14 +14,13 @@
 int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt,
 	      va_list ap) __attribute__((format(printf, 3, 0)));
 int snprintf(char *restrict buf, size_t size, const char *restrict fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Format into a 512-byte stack buffer and write it to the console; longer
  * output is truncated. Returns the number of bytes written. */
 int vprintf(const char *restrict fmt, va_list ap)
-	__attribute__((format(printf, 1, 0)));
-int printf(const char *restrict fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+    __attribute__((format(printf, 1, 0)));
+int printf(const char *restrict fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes (s) and a newline. */
 int puts(const char *s);
 
