@@ -108,7 +108,6 @@ static struct tender_net_opt *net_get(struct tender_config *cfg,
 	struct tender_net_opt *n = &cfg->nets[cfg->nb_nets++];
 	memset(n, 0, sizeof(*n));
 	strcpy(n->name, name);
-	n->fd = -1;
 	return n;
 }
 
@@ -206,30 +205,6 @@ static int parse_sector_size(struct tender_config *cfg, const char *arg,
 	return 0;
 }
 
-static int parse_fd_spec(const char *spec, int *fd)
-{
-	uint64_t v;
-
-	if (tender_parse_u64(spec + 1, 0, 0x7fffffff, &v) < 0)
-		return -1;
-	*fd = (int)v;
-	return 0;
-}
-
-/* Linux interface names: 1 to 15 bytes, no '/', ':' or white space. */
-static bool is_valid_ifname(const char *name)
-{
-	size_t len = strlen(name);
-
-	if (len == 0 || len > 15 || strcmp(name, ".") == 0 ||
-	    strcmp(name, "..") == 0)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (name[i] == '/' || name[i] == ':' || name[i] <= ' ')
-			return false;
-	return true;
-}
-
 static int parse_net(struct tender_config *cfg, const char *arg, char *err,
 		     size_t err_len)
 {
@@ -254,16 +229,10 @@ static int parse_net(struct tender_config *cfg, const char *arg, char *err,
 	if (n->spec != NULL)
 		return fail(err, err_len, "%s%s: device '%s' given twice", opt,
 			    arg, name);
-	if (spec[0] == '@' && parse_fd_spec(spec, &n->fd) < 0)
-		return fail(err, err_len,
-			    "%s%s: '%s' is not a file descriptor: expected "
-			    "@ followed by a number",
-			    opt, arg, spec);
-	if (spec[0] != '@' && !is_valid_ifname(spec))
-		return fail(err, err_len,
-			    "%s%s: '%s' is not an interface name: expected 1 "
-			    "to 15 characters without '/', ':' or spaces",
-			    opt, arg, spec);
+	char what[HVT_MFT_NAME_SIZE + 16];
+	snprintf(what, sizeof(what), "%s%s", opt, name);
+	if (dp_port_spec_parse(spec, what, &n->port, err, err_len) < 0)
+		return -1;
 	n->spec = spec;
 	return 0;
 }
@@ -324,6 +293,110 @@ static int parse_net_mac(struct tender_config *cfg, const char *arg, char *err,
 	return 0;
 }
 
+static int parse_net_mtu(struct tender_config *cfg, const char *arg, char *err,
+			 size_t err_len)
+{
+	static const char opt[] = "--net-mtu:";
+	char name[HVT_MFT_NAME_SIZE];
+	const char *value;
+	struct tender_net_opt *n;
+	uint64_t mtu;
+
+	if (split_dev_arg(opt, arg, name, &value, err, err_len) < 0)
+		return -1;
+	/* 68 is IPv4's minimum; the port's own maximum is checked when it
+	 * opens. */
+	if (tender_parse_u64(value, 68, 65521, &mtu) < 0)
+		return fail(err, err_len,
+			    "%s%s: MTU '%s' must be a number from 68 to 65521 "
+			    "(and at most the port's maximum)",
+			    opt, arg, value);
+	if (has_block(cfg, name))
+		return fail(err, err_len, "%s%s: device '%s' is a block device",
+			    opt, arg, name);
+	n = net_get(cfg, name);
+	if (n == NULL)
+		return too_many(err, err_len, arg);
+	if (n->mtu != 0)
+		return fail(err, err_len, "%s%s: given twice for '%s'", opt,
+			    arg, name);
+	n->mtu = (uint16_t)mtu;
+	return 0;
+}
+
+static int parse_eal_args(struct tender_config *cfg, const char *value,
+			  char *err, size_t err_len)
+{
+	(void)err;
+	(void)err_len;
+	cfg->eal_args = value;
+	return 0;
+}
+
+static int parse_cpu(const char *opt, const char *value, int *cpu, char *err,
+		     size_t err_len)
+{
+	uint64_t v;
+
+	if (tender_parse_u64(value, 0, 1023, &v) < 0)
+		return fail(err, err_len,
+			    "%s%s: expected a CPU number from 0 to 1023", opt,
+			    value);
+	*cpu = (int)v;
+	return 0;
+}
+
+static int parse_poll_cpu(struct tender_config *cfg, const char *value,
+			  char *err, size_t err_len)
+{
+	return parse_cpu("--poll-cpu=", value, &cfg->poll_cpu, err, err_len);
+}
+
+static int parse_vcpu_cpu(struct tender_config *cfg, const char *value,
+			  char *err, size_t err_len)
+{
+	return parse_cpu("--vcpu-cpu=", value, &cfg->vcpu_cpu, err, err_len);
+}
+
+static int parse_poll(struct tender_config *cfg, const char *value, char *err,
+		      size_t err_len)
+{
+	if (strcmp(value, "adaptive") == 0)
+		cfg->poll_always = false;
+	else if (strcmp(value, "always") == 0)
+		cfg->poll_always = true;
+	else
+		return fail(err, err_len,
+			    "--poll=%s: expected 'adaptive' or 'always'",
+			    value);
+	return 0;
+}
+
+static int parse_net_ring(struct tender_config *cfg, const char *value,
+			  char *err, size_t err_len)
+{
+	if (strcmp(value, "on") == 0)
+		cfg->net_ring = true;
+	else if (strcmp(value, "off") == 0)
+		cfg->net_ring = false;
+	else
+		return fail(err, err_len,
+			    "--net-ring=%s: expected 'on' or 'off'", value);
+	return 0;
+}
+
+/* Options of the form --name=VALUE. */
+struct value_option {
+	const char *prefix;
+	int (*parse)(struct tender_config *, const char *, char *, size_t);
+};
+
+static const struct value_option value_options[] = {
+    {"--mem=", parse_mem},	     {"--eal-args=", parse_eal_args},
+    {"--poll=", parse_poll},	     {"--poll-cpu=", parse_poll_cpu},
+    {"--vcpu-cpu=", parse_vcpu_cpu}, {"--net-ring=", parse_net_ring},
+};
+
 /* Options of the form --prefix:NAME=VALUE, matched by prefix. */
 struct dev_option {
 	const char *prefix;
@@ -331,10 +404,9 @@ struct dev_option {
 };
 
 static const struct dev_option dev_options[] = {
-    {"--block:", parse_block},
-    {"--block-sector-size:", parse_sector_size},
-    {"--net:", parse_net},
-    {"--net-mac:", parse_net_mac},
+    {"--block:", parse_block},	   {"--block-sector-size:", parse_sector_size},
+    {"--net:", parse_net},	   {"--net-mac:", parse_net_mac},
+    {"--net-mtu:", parse_net_mtu},
 };
 
 static int parse_option(struct tender_config *cfg, const char *arg, char *err,
@@ -352,8 +424,13 @@ static int parse_option(struct tender_config *cfg, const char *arg, char *err,
 		cfg->verbosity++;
 		return 0;
 	}
-	if (strncmp(arg, "--mem=", 6) == 0)
-		return parse_mem(cfg, arg + 6, err, err_len);
+	for (size_t i = 0; i < sizeof(value_options) / sizeof(value_options[0]);
+	     i++) {
+		size_t len = strlen(value_options[i].prefix);
+		if (strncmp(arg, value_options[i].prefix, len) == 0)
+			return value_options[i].parse(cfg, arg + len, err,
+						      err_len);
+	}
 	for (size_t i = 0; i < sizeof(dev_options) / sizeof(dev_options[0]);
 	     i++) {
 		size_t len = strlen(dev_options[i].prefix);
@@ -373,6 +450,8 @@ int tender_cli_parse(struct tender_config *cfg, int argc, char *const *argv,
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mem_size = HVT_MEM_DEFAULT_MIB * MIB;
+	cfg->poll_cpu = cfg->vcpu_cpu = -1;
+	cfg->net_ring = true;
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		if (strcmp(arg, "--") == 0) {
@@ -409,9 +488,12 @@ int tender_config_validate(const struct tender_config *cfg, char *err,
 				    cfg->blocks[i].name, cfg->blocks[i].name);
 	for (unsigned i = 0; i < cfg->nb_nets; i++)
 		if (cfg->nets[i].spec == NULL)
-			return fail(err, err_len,
-				    "--net-mac:%s given without --net:%s=IFACE",
-				    cfg->nets[i].name, cfg->nets[i].name);
+			return fail(
+			    err, err_len,
+			    "--net-mac:%s or --net-mtu:%s given without "
+			    "--net:%s=SPEC",
+			    cfg->nets[i].name, cfg->nets[i].name,
+			    cfg->nets[i].name);
 	return 0;
 }
 
@@ -452,12 +534,32 @@ void tender_cli_usage(const char *prog, void (*out)(const char *line))
 	    "  --block-sector-size:NAME=N",
 	    "                            sector size of block device NAME: "
 	    "a power of two, 512 to 32768 (default 512)",
-	    "  --net:NAME=IFACE          attach network device NAME to the "
-	    "interface IFACE (a tap)",
-	    "  --net:NAME=@FD            attach network device NAME to an "
-	    "already open tap file descriptor",
+	    "  --net:NAME=SPEC           attach network device NAME to a "
+	    "port; SPEC is one of:",
+	    "      IFACE                   a tap interface (attached if it "
+	    "exists, else created)",
+	    "      @FD                     an already open tap file "
+	    "descriptor",
+	    "      vhostN                  a vhost-user socket (server) "
+	    "at " DP_VHOST_DEFAULT_DIR "/vhostN.sock",
+	    "      vhost:PATH[,client]     a vhost-user socket at PATH "
+	    "(server, or client)",
+	    "      dpdk:DEVARGS            any DPDK device (net_null0, "
+	    "net_ring0, a PCI address, ...)",
 	    "  --net-mac:NAME=MAC        MAC address of network device NAME "
 	    "(default: random, locally administered)",
+	    "  --net-mtu:NAME=N          MTU of network device NAME (68 to "
+	    "the port's maximum; default 1500)",
+	    "  --net-ring=on|off         offer Solo5's shared-ring net I/O "
+	    "to the guest (default on)",
+	    "  --poll=adaptive|always    poll thread: sleep when idle "
+	    "(default) or always poll",
+	    "  --poll-cpu=N              CPU of the poll thread (default: "
+	    "the last allowed CPU)",
+	    "  --vcpu-cpu=N              CPU of the vCPU thread (default: "
+	    "the first allowed CPU)",
+	    "  --eal-args=ARGS           extra DPDK EAL arguments, space "
+	    "separated",
 	    "  -v, --verbose             print more about what the tender "
 	    "does (repeat for debug)",
 	    "  -h, --help                print this help and exit",

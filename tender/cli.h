@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dataplane.h"
 #include "hypercall/abi/hvt_abi.h"
 
 #define TENDER_MAX_DEVS (HVT_MFT_MAX_ENTRIES - 1) /* entry 0 is reserved */
@@ -24,10 +25,11 @@ struct tender_block_opt {
 
 struct tender_net_opt {
 	char name[HVT_MFT_NAME_SIZE];
-	const char *spec; /* interface name, or "@FD" */
-	int fd; /* >= 0 when spec is "@FD" */
+	const char *spec; /* as given; NULL until --net:NAME= */
+	struct dp_port_spec port; /* spec, parsed */
 	bool has_mac;
 	uint8_t mac[6];
+	uint16_t mtu; /* 0: not given (1500) */
 };
 
 struct tender_config {
@@ -39,6 +41,12 @@ struct tender_config {
 	const char *kernel_path;
 	int guest_argc; /* arguments after the kernel */
 	char *const *guest_argv; /* points into the caller's argv */
+	/* Dataplane. */
+	const char *eal_args;
+	int poll_cpu; /* -1: automatic */
+	int vcpu_cpu; /* -1: automatic */
+	bool poll_always;
+	bool net_ring; /* offer the Solo5 shared ring (default on) */
 	bool show_help;
 	bool show_version;
 	int verbosity; /* number of -v / --verbose */

@@ -132,16 +132,17 @@ static int attach_net(const struct tender_net_opt *opt, struct hvt_mft_entry *e,
 		      struct hc_dev *dev, char *err, size_t err_len)
 {
 	/* untrusted: an fd number the operator gave must really be open. */
-	if (opt->fd >= 0 && fcntl(opt->fd, F_GETFD) < 0)
+	if (opt->port.kind == DP_PORT_TAP_FD &&
+	    fcntl(opt->port.fd, F_GETFD) < 0)
 		return fail(err, err_len,
 			    "--net:%s=@%d: file descriptor %d is not open",
-			    opt->name, opt->fd, opt->fd);
+			    opt->name, opt->port.fd, opt->port.fd);
 	if (opt->has_mac)
 		memcpy(e->u.net_basic.mac, opt->mac, 6);
 	else if (random_mac(e->u.net_basic.mac) < 0)
 		return fail(err, err_len, "--net:%s: getrandom: %s", opt->name,
 			    strerror(errno));
-	e->u.net_basic.mtu = TENDER_DEFAULT_MTU;
+	e->u.net_basic.mtu = opt->mtu ? opt->mtu : TENDER_DEFAULT_MTU;
 	e->attached = 1;
 	dev->type = HC_DEV_NET;
 	return 0;

@@ -4,17 +4,26 @@
  * build the VM, run it and tear everything down. The process exit code is
  * the guest's exit status, or TENDER_EXIT_ERROR when the tender fails.
  */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "boot.h"
 #include "cli.h"
+#include "dataplane.h"
 #include "devices.h"
 #include "elf_load.h"
 #include "guest_mem.h"
+#include "host_ops.h"
 #include "log.h"
+#include "manifest.h"
 #include "vcpu_run.h"
 #include "vm.h"
 
@@ -36,6 +45,12 @@ struct tender {
 	struct hc_ctx hc;
 	char cmdline[HVT_CMDLINE_MAX];
 	bool is_pvm;
+	/* Dataplane, when the guest has NICs. */
+	struct dp *dp;
+	int kick_fd;
+	uint64_t ring_gpa; /* 0: no shared ring */
+	int poll_cpu, vcpu_cpu;
+	pthread_t vcpu_thread;
 };
 
 static void print_line(const char *line)
@@ -101,13 +116,92 @@ static int protect_segments(struct tender *t)
 	return 0;
 }
 
+/* From the poll thread: make the vCPU thread stop the VM. */
+static void dataplane_fault(void *opaque)
+{
+	struct tender *t = opaque;
+
+	pthread_kill(t->vcpu_thread, SIGUSR1);
+}
+
+static void dataplane_config(struct tender *t, struct dp_config *dc)
+{
+	memset(dc, 0, sizeof(*dc));
+	for (unsigned i = 0; i < t->cfg.nb_nets; i++) {
+		const struct tender_net_opt *n = &t->cfg.nets[i];
+		int h =
+		    tender_mft_find(t->elf.mft, n->name, HVT_MFT_DEV_NET_BASIC);
+		struct dp_nic_config *nc = &dc->nics[dc->nb_nics++];
+
+		/* Attached devices are in the manifest (checked earlier). */
+		nc->handle = (uint32_t)h;
+		memcpy(nc->name, n->name, sizeof(nc->name));
+		nc->spec = n->port;
+		memcpy(nc->mac, t->elf.mft->e[h].u.net_basic.mac, 6);
+		nc->mtu = t->elf.mft->e[h].u.net_basic.mtu;
+	}
+	dc->eal_args = t->cfg.eal_args;
+	dc->poll_cpu = t->poll_cpu;
+	dc->vcpu_cpu = t->vcpu_cpu;
+	dc->idle = t->cfg.poll_always ? DP_IDLE_POLL : DP_IDLE_ADAPTIVE;
+	dc->idle_ns = 200 * 1000;
+	dc->offer_ring = t->ring_gpa != 0;
+	dc->verbosity = t->cfg.verbosity;
+	dc->fault_notify = dataplane_fault;
+	dc->fault_opaque = t;
+}
+
+/*
+ * Start the dataplane; EAL comes up on its own thread while the guest
+ * boots. Guest ring kicks go to an eventfd in the kernel (no VM exit).
+ */
+static int start_dataplane(struct tender *t)
+{
+	struct dp_config dc;
+	char err[512];
+
+	t->kick_fd = -1;
+	if (t->ring_gpa != 0) {
+		t->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (t->kick_fd < 0 ||
+		    tender_vm_ioeventfd(&t->vm, HVT_RING_KICK_PIO, t->kick_fd,
+					err, sizeof(err)) < 0) {
+			tlog_err("shared ring kick: %s",
+				 t->kick_fd < 0 ? strerror(errno) : err);
+			return -1;
+		}
+	}
+	dataplane_config(t, &dc);
+	t->hc.gmem =
+	    (struct hc_gmem){.base = t->gmem.hva, .size = t->gmem.size};
+	t->dp = dp_start(&dc, &t->hc.gmem, t->hc.devs,
+			 t->ring_gpa ? t->gmem.hva + t->ring_gpa : NULL,
+			 t->kick_fd, err, sizeof(err));
+	if (t->dp == NULL) {
+		tlog_err("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
 static int build_vm(struct tender *t)
 {
 	struct tender_boot_params bp;
 	char err[512];
 	int ret;
 
-	ret = tender_guest_mem_map(&t->gmem, t->cfg.mem_size, 0);
+	uint64_t extra = 0, huge_from = UINT64_MAX;
+
+	if (t->cfg.nb_nets > 0) {
+		/* Packet memory on hugepages, above the kernel image. */
+		huge_from = (t->elf.kernel_end + HVT_HUGE_PAGE_SIZE - 1) &
+			    ~(HVT_HUGE_PAGE_SIZE - 1);
+		if (t->cfg.net_ring) {
+			extra = HVT_RING_REGION_SIZE;
+			t->ring_gpa = t->cfg.mem_size;
+		}
+	}
+	ret = tender_guest_mem_map(&t->gmem, t->cfg.mem_size, extra, huge_from);
 	if (ret < 0) {
 		tlog_err("--mem: cannot map %llu MiB of guest memory: %s",
 			 (unsigned long long)(t->cfg.mem_size >> 20),
@@ -133,6 +227,8 @@ static int build_vm(struct tender *t)
 	    .mft = t->elf.mft,
 	    .mft_size = t->elf.mft_size,
 	    .cmdline = t->cmdline,
+	    .host_features = t->ring_gpa ? HVT_FEATURE_RING_IO : 0,
+	    .net_ring_gpa = t->ring_gpa,
 	};
 	tender_boot_info_write(t->gmem.hva, &bp);
 	if (tender_vm_setup_x86_64(&t->vm, t->gmem.hva, t->gmem.size,
@@ -141,7 +237,9 @@ static int build_vm(struct tender *t)
 		tlog_err("%s", err);
 		return -1;
 	}
-	return protect_segments(t);
+	if (protect_segments(t) < 0)
+		return -1;
+	return t->cfg.nb_nets > 0 ? start_dataplane(t) : 0;
 }
 
 /*
@@ -163,17 +261,37 @@ static void init_hc_gmem(struct tender *t)
 	}
 }
 
+/* The vCPU thread runs on its own CPU, away from the poll thread. */
+static void pin_vcpu(struct tender *t)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(t->vcpu_cpu, &set);
+	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set) != 0)
+		tlog_warn("cannot pin the vCPU thread to CPU %d", t->vcpu_cpu);
+}
+
 static int run(struct tender *t)
 {
 	init_hc_gmem(t);
 	t->hc.ops = &tender_host_ops;
+	if (t->dp != NULL) {
+		t->hc.ops = &tender_net_host_ops;
+		t->hc.opaque = t->dp;
+		pin_vcpu(t);
+	}
 	switch (tender_vcpu_run(&t->vm, &t->hc, t->is_pvm)) {
 	case TENDER_RUN_HALTED:
 		/* The process exit code is the low 8 bits, as in Solo5. */
 		return t->hc.exit_status & 0xff;
 	case TENDER_RUN_SIGNAL:
-		tlog_err("stopping the unikernel on signal %d (%s)",
-			 tender_stop_signal(), strsignal(tender_stop_signal()));
+		if (dp_fault(t->dp) != NULL)
+			tlog_err("%s", dp_fault(t->dp));
+		else
+			tlog_err("stopping the unikernel on signal %d (%s)",
+				 tender_stop_signal(),
+				 strsignal(tender_stop_signal()));
 		return TENDER_EXIT_ERROR;
 	case TENDER_RUN_FAULT:
 		break;
@@ -183,6 +301,10 @@ static int run(struct tender *t)
 
 static void teardown(struct tender *t)
 {
+	dp_stop(t->dp, true);
+	t->dp = NULL;
+	if (t->kick_fd > 0)
+		close(t->kick_fd);
 	if (t->vm_created)
 		tender_vm_destroy(&t->vm);
 	tender_guest_mem_unmap(&t->gmem);
@@ -207,6 +329,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	t.is_pvm = tender_kvm_is_pvm();
+	t.vcpu_thread = pthread_self();
+	dp_choose_cpus(t.cfg.poll_cpu, t.cfg.vcpu_cpu, &t.poll_cpu,
+		       &t.vcpu_cpu);
 	if (t.is_pvm)
 		tlog_info("notice: /dev/kvm is kvm-pvm: guest code is emulated "
 			  "here and runs far slower than on hardware KVM");

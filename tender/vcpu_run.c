@@ -41,12 +41,12 @@ int tender_stop_signal(void)
 	return stop_signal;
 }
 
-/* The calling thread's mask with SIGINT and SIGTERM unblocked. */
-static void open_mask(sigset_t *set)
+void tender_signal_open_mask(sigset_t *set)
 {
 	pthread_sigmask(SIG_SETMASK, NULL, set);
 	sigdelset(set, SIGINT);
 	sigdelset(set, SIGTERM);
+	sigdelset(set, SIGUSR1);
 }
 
 int tender_signals_init(void)
@@ -59,62 +59,15 @@ int tender_signals_init(void)
 	sigemptyset(&sa.sa_mask);
 	/* No SA_RESTART: KVM_RUN and ppoll must return EINTR. */
 	if (sigaction(SIGINT, &sa, NULL) < 0 ||
-	    sigaction(SIGTERM, &sa, NULL) < 0)
+	    sigaction(SIGTERM, &sa, NULL) < 0 ||
+	    sigaction(SIGUSR1, &sa, NULL) < 0)
 		return -errno;
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGUSR1);
 	return -pthread_sigmask(SIG_BLOCK, &block, NULL);
 }
-
-static uint64_t host_walltime_ns(void *opaque)
-{
-	struct timespec ts;
-
-	(void)opaque;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static void host_console_write(void *opaque, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
-	(void)opaque;
-	while (len > 0) {
-		ssize_t n = write(STDOUT_FILENO, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return; /* stdout is gone: drop guest output */
-		p += n;
-		len -= (size_t)n;
-	}
-}
-
-/* No network yet: POLL waits out its timeout unless a stop signal comes. */
-static int host_poll(void *opaque, uint64_t timeout_ns, uint64_t *ready_set)
-{
-	struct timespec ts = {
-	    .tv_sec = (time_t)(timeout_ns / 1000000000ULL),
-	    .tv_nsec = (long)(timeout_ns % 1000000000ULL),
-	};
-	sigset_t mask;
-
-	(void)opaque;
-	*ready_set = 0;
-	if (stop_signal != 0)
-		return 0;
-	open_mask(&mask);
-	ppoll(NULL, 0, &ts, &mask);
-	return 0;
-}
-
-const struct hc_host_ops tender_host_ops = {
-    .walltime_ns = host_walltime_ns,
-    .console_write = host_console_write,
-    .poll = host_poll,
-};
 
 /*
  * KVM_RUN returns EINTR for a stop signal it unblocked, but the signal is
@@ -129,6 +82,7 @@ static void take_pending_stop_signal(void)
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGUSR1);
 	sig = sigtimedwait(&stop, NULL, &zero);
 	if (sig > 0)
 		stop_signal = sig;
@@ -142,7 +96,7 @@ static int set_kvm_signal_mask(const struct tender_vm *vm)
 	} m;
 	sigset_t set;
 
-	open_mask(&set);
+	tender_signal_open_mask(&set);
 	m.hdr.len = sizeof(m.bits);
 	/* The kernel's sigset is the first 64 bits of glibc's. */
 	memcpy(m.bits, &set, sizeof(m.bits));

@@ -8,6 +8,7 @@
 #ifndef TENDER_VCPU_RUN_H
 #define TENDER_VCPU_RUN_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -21,17 +22,19 @@ enum tender_run_result {
 };
 
 /*
- * Block SIGINT and SIGTERM in the calling thread (and threads it creates
+ * Block SIGINT, SIGTERM and SIGUSR1 in the calling thread (and threads it creates
  * later) and install handlers that request a stop. Call before any other
  * thread exists. Returns 0 or -errno.
  */
 int tender_signals_init(void);
 
-/* The signal that requested a stop, or 0. */
+/* The signal that requested a stop, or 0. SIGUSR1 means the dataplane
+ * stopped the VM (see dp_fault()). */
 int tender_stop_signal(void);
 
-/* Host services for hypercall handlers (console, clocks, POLL). */
-extern const struct hc_host_ops tender_host_ops;
+/* The calling thread's signal mask with the stop signals unblocked: what
+ * blocking waits (KVM_RUN, POLL) run with. */
+void tender_signal_open_mask(sigset_t *set);
 
 /*
  * Run the vCPU until the guest halts or faults or a stop is requested.

@@ -43,6 +43,13 @@ int tender_vm_setup_x86_64(struct tender_vm *vm, uint8_t *mem,
 			   uint64_t mem_size, uint64_t map_size, uint64_t entry,
 			   uint64_t boot_info_gpa, char *err, size_t err_len);
 
+/*
+ * Have guest writes to I/O port `port` signal eventfd fd in the kernel,
+ * without a VM exit (the shared ring's kick). Returns 0, or -1 with err.
+ */
+int tender_vm_ioeventfd(struct tender_vm *vm, uint16_t port, int fd, char *err,
+			size_t err_len);
+
 /* Current guest RIP, or 0 if it cannot be read. */
 uint64_t tender_vcpu_rip(const struct tender_vm *vm);
 

@@ -269,6 +269,22 @@ int tender_vm_setup_x86_64(struct tender_vm *vm, uint8_t *mem,
 	return 0;
 }
 
+int tender_vm_ioeventfd(struct tender_vm *vm, uint16_t port, int fd, char *err,
+			size_t err_len)
+{
+	struct kvm_ioeventfd io = {
+	    .addr = port,
+	    .len = 4,
+	    .fd = fd,
+	    .flags = KVM_IOEVENTFD_FLAG_PIO,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0)
+		return fail(err, err_len, "KVM_IOEVENTFD for port 0x%x: %s",
+			    port, strerror(errno));
+	return 0;
+}
+
 uint64_t tender_vcpu_rip(const struct tender_vm *vm)
 {
 	struct kvm_regs regs;

@@ -160,8 +160,10 @@ static void test_net_options(void **state)
 	assert_true(cfg.nets[0].has_mac);
 	assert_int_equal(cfg.nets[0].mac[1], 0xab);
 	assert_int_equal(cfg.nets[0].mac[5], 0x01);
-	assert_int_equal(cfg.nets[0].fd, -1);
-	assert_int_equal(cfg.nets[1].fd, 7);
+	assert_int_equal(cfg.nets[0].port.kind, DP_PORT_TAP);
+	assert_string_equal(cfg.nets[0].port.ifname, "tap0");
+	assert_int_equal(cfg.nets[1].port.kind, DP_PORT_TAP_FD);
+	assert_int_equal(cfg.nets[1].port.fd, 7);
 }
 
 static void test_net_errors(void **state)
@@ -191,11 +193,85 @@ static void test_net_errors(void **state)
 		snprintf(opt, sizeof(opt), "--net:s=%s", bad_ifs[i]);
 		expect_error(ARGC(argv), argv, bad_ifs[i],
 			     "is not an interface name");
+		assert_non_null(strstr(err, "vhostN"));
 	}
 	expect_error(ARGC(fd), fd, "@x", "file descriptor");
 	expect_error(ARGC(fd2), fd2, "file descriptor", NULL);
 	expect_error(ARGC(mcast), mcast, "multicast", NULL);
-	expect_error(ARGC(alone), alone, "without --net:s=IFACE", NULL);
+	expect_error(ARGC(alone), alone, "without --net:s=SPEC", NULL);
+}
+
+static void test_net_port_kinds(void **state)
+{
+	char *argv[] = {"t",
+			"--net:a=vhost0",
+			"--net:b=vhost:/tmp/s.sock,client",
+			"--net:c=dpdk:net_null0,size=64",
+			"--net:d=vhost:/tmp/x",
+			"--net-mtu:a=9000",
+			"k"};
+
+	(void)state;
+	assert_int_equal(parse(ARGC(argv), argv), 0);
+	assert_int_equal(cfg.nets[0].port.kind, DP_PORT_VHOST);
+	assert_string_equal(cfg.nets[0].port.path,
+			    DP_VHOST_DEFAULT_DIR "/vhost0.sock");
+	assert_false(cfg.nets[0].port.client);
+	assert_int_equal(cfg.nets[0].mtu, 9000);
+	assert_string_equal(cfg.nets[1].port.path, "/tmp/s.sock");
+	assert_true(cfg.nets[1].port.client);
+	assert_int_equal(cfg.nets[2].port.kind, DP_PORT_DPDK);
+	assert_string_equal(cfg.nets[2].port.devargs, "net_null0,size=64");
+	assert_false(cfg.nets[3].port.client);
+}
+
+static void test_net_port_errors(void **state)
+{
+	char *flag[] = {"t", "--net:a=vhost:/tmp/s,server", "k"};
+	char *nopath[] = {"t", "--net:a=vhost:", "k"};
+	char *nodev[] = {"t", "--net:a=dpdk:", "k"};
+	char *mtu_low[] = {"t", "--net:a=tap0", "--net-mtu:a=67", "k"};
+	char *mtu_junk[] = {"t", "--net:a=tap0", "--net-mtu:a=1500x", "k"};
+	char *mtu_alone[] = {"t", "--net-mtu:a=1500", "k"};
+	static char longpath[200] = "--net:a=vhost:/";
+
+	(void)state;
+	expect_error(ARGC(flag), flag, "--net:a",
+		     "only flag accepted is ',client'");
+	expect_error(ARGC(nopath), nopath, "missing socket path", NULL);
+	expect_error(ARGC(nodev), nodev, "dpdk:DEVARGS", NULL);
+	expect_error(ARGC(mtu_low), mtu_low, "--net-mtu:a=67", "68 to 65521");
+	expect_error(ARGC(mtu_junk), mtu_junk, "1500x", NULL);
+	expect_error(ARGC(mtu_alone), mtu_alone, "without --net:a=SPEC", NULL);
+	memset(longpath + strlen(longpath), 'p', 120);
+	char *lp[] = {"t", longpath, "k"};
+	expect_error(ARGC(lp), lp, "fit a Unix socket address", NULL);
+}
+
+static void test_dataplane_options(void **state)
+{
+	char *ok[] = {"t",
+		      "--poll=always",
+		      "--poll-cpu=1",
+		      "--vcpu-cpu=0",
+		      "--net-ring=off",
+		      "--eal-args=--no-huge -m 64",
+		      "k"};
+	char *badpoll[] = {"t", "--poll=sometimes", "k"};
+	char *badcpu[] = {"t", "--poll-cpu=-1", "k"};
+	char *badring[] = {"t", "--net-ring=yes", "k"};
+
+	(void)state;
+	assert_int_equal(parse(ARGC(ok), ok), 0);
+	assert_true(cfg.poll_always);
+	assert_int_equal(cfg.poll_cpu, 1);
+	assert_int_equal(cfg.vcpu_cpu, 0);
+	assert_false(cfg.net_ring);
+	assert_string_equal(cfg.eal_args, "--no-huge -m 64");
+	expect_error(ARGC(badpoll), badpoll, "sometimes",
+		     "'adaptive' or 'always'");
+	expect_error(ARGC(badcpu), badcpu, "--poll-cpu=-1", "CPU number");
+	expect_error(ARGC(badring), badring, "--net-ring=yes", "'on' or 'off'");
 }
 
 static void test_too_many_devices(void **state)
@@ -279,6 +355,9 @@ int main(void)
 	    cmocka_unit_test(test_name_length),
 	    cmocka_unit_test(test_net_options),
 	    cmocka_unit_test(test_net_errors),
+	    cmocka_unit_test(test_net_port_kinds),
+	    cmocka_unit_test(test_net_port_errors),
+	    cmocka_unit_test(test_dataplane_options),
 	    cmocka_unit_test(test_too_many_devices),
 	    cmocka_unit_test(test_misc),
 	    cmocka_unit_test(test_cmdline_limit),

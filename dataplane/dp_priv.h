@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Internal state of the dataplane, shared by its files. The poll thread
+ * owns every port queue, the RX staging queues and the ring consumer; the
+ * vCPU thread talks to it only through the mailbox, the rx_avail counters
+ * and two eventfds. Fields touched by both threads are C11 atomics.
+ */
+#ifndef DP_PRIV_H
+#define DP_PRIV_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include <rte_mbuf.h>
+
+#include "dataplane.h"
+
+#define DP_BURST 32
+#define DP_RXQ_SIZE 512 /* frames staged per NIC for the guest */
+#define DP_PORT_RING_SIZE 1024
+#define DP_POOL_SIZE 8191
+#define DP_HDR_POOL_SIZE 2047 /* header-only mbufs for zero-copy TX */
+
+/* Counters written by the poll thread only; read by others (telemetry,
+ * exit report) with relaxed loads. */
+struct dp_nic_stats {
+	uint64_t rx_packets; /* delivered to the guest */
+	uint64_t rx_bytes;
+	uint64_t tx_packets; /* taken by the port */
+	uint64_t tx_bytes;
+	uint64_t drop_rx_too_big; /* frame larger than the guest's buffer */
+	uint64_t drop_no_mbuf; /* no mbuf for a guest frame */
+	uint64_t drop_tx_rejected; /* the port refused the frame */
+	uint64_t drop_guest_error; /* bad handle/length in a guest request */
+} __attribute__((aligned(64)));
+
+/* Our own endpoint for a tap DPDK's tap PMD cannot attach to. */
+struct dp_tapfd {
+	int fd;
+	bool owned; /* we opened it (close at exit) */
+	uint64_t tx_errors; /* frames write() refused */
+};
+
+struct dp_nic {
+	struct dp_nic_config cfg;
+	bool is_ethdev;
+	uint16_t port_id;
+	bool probed;
+	char devname[64];
+	struct dp_tapfd tap;
+	int intr_fd; /* RX event fd to sleep on, or -1 */
+	uint32_t max_frame;
+	/* RX staging, poll thread only: a bounded FIFO of received frames. */
+	struct rte_mbuf *rxq[DP_RXQ_SIZE];
+	uint32_t rxq_head, rxq_tail;
+	atomic_uint rx_avail; /* frames staged: the vCPU's POLL readiness */
+	/* TX batch, poll thread only. */
+	struct rte_mbuf *txb[DP_BURST];
+	unsigned nb_txb;
+	struct dp_nic_stats stats;
+};
+
+enum dp_mbox_state { DP_MBOX_IDLE, DP_MBOX_POSTED, DP_MBOX_DONE };
+
+/* One hypercall handed from the vCPU thread to the poll thread. The vCPU
+ * blocks until it is done, so one slot is a full SPSC queue. */
+struct dp_mailbox {
+	atomic_uint state;
+	uint32_t is_write;
+	uint64_t handle;
+	void *buf;
+	uint64_t len;
+	int ret;
+};
+
+enum dp_state { DP_STARTING, DP_READY, DP_FAILED };
+
+struct dp_tx_token {
+	struct dp *dp;
+	uint32_t token;
+};
+
+struct dp {
+	struct dp_config cfg;
+	struct hc_gmem gmem;
+	const struct hc_dev *devs;
+	struct dp_nic nics[HVT_MFT_MAX_ENTRIES - 1];
+	unsigned nb_nics;
+	struct dp_nic *by_handle[HVT_MFT_MAX_ENTRIES];
+
+	/* Solo5 shared ring (poll thread). */
+	bool has_ring;
+	struct hc_ring ring;
+	struct rte_mbuf_ext_shared_info shinfo[HVT_RING_ENTRIES];
+	struct dp_tx_token tokens[HVT_RING_ENTRIES];
+
+	struct rte_mempool *pool; /* RX and copied TX frames */
+	struct rte_mempool *hdr_pool; /* zero-copy TX headers */
+
+	/* Wake-ups. */
+	int kick_fd; /* guest ring kicks (KVM ioeventfd) -> poll thread */
+	int wake_fd; /* vCPU mailbox -> sleeping poll thread */
+	int rx_evt_fd; /* poll thread -> vCPU waiting in POLL */
+	int epoll_fd;
+	atomic_int poller_sleeping;
+	atomic_int vcpu_waiting;
+	struct dp_mailbox mbox;
+
+	/* Lifecycle. */
+	pthread_t init_thread;
+	bool init_thread_started;
+	atomic_int state;
+	atomic_bool stop;
+	atomic_bool faulted;
+	char fault_msg[256];
+	bool eal_up;
+	unsigned poll_lcore;
+	bool poll_launched;
+	char file_prefix[64];
+};
+
+/* eal.c */
+int dp_eal_init(struct dp *dp);
+void dp_eal_cleanup(struct dp *dp);
+
+/* port.c: open, configure and start a NIC's port; close it. Init thread. */
+int dp_nic_open(struct dp *dp, struct dp_nic *nic);
+void dp_nic_close(struct dp *dp, struct dp_nic *nic);
+/* Poll thread: receive into staging; send the TX batch. */
+unsigned dp_nic_rx(struct dp *dp, struct dp_nic *nic);
+void dp_nic_tx_flush(struct dp *dp, struct dp_nic *nic);
+/* Arm (true) or disarm RX event notification before/after sleeping. */
+void dp_nic_rx_intr(struct dp_nic *nic, bool enable);
+
+/* tapfd.c: our own tap endpoint (see struct dp_tapfd). */
+int dp_tapfd_open(struct dp_tapfd *t, const struct dp_port_spec *spec,
+		  char *err, size_t err_len);
+void dp_tapfd_close(struct dp_tapfd *t);
+uint16_t dp_tapfd_rx(struct dp_tapfd *t, struct rte_mempool *pool,
+		     struct rte_mbuf **pkts, uint16_t n);
+uint16_t dp_tapfd_tx(struct dp_tapfd *t, struct rte_mbuf **pkts, uint16_t n);
+
+/* poller.c */
+extern const struct hc_ring_ops dp_ring_ops;
+int dp_poll_loop(void *arg);
+void dp_set_fault(struct dp *dp, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* stats.c */
+void dp_stats_print(const struct dp *dp);
+void dp_telemetry_register(struct dp *dp);
+
+/* Logging for the dataplane's control paths (not lcores). */
+void dp_log(int level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+#define DP_ERR 0
+#define DP_WARN 1
+#define DP_INFO 2
+
+#endif /* DP_PRIV_H */

@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The poll loop: the only thread that touches port queues, RX staging and
+ * the Solo5 ring. Serves, in bursts: port RX into staging, the guest's ring
+ * entries, the vCPU's hypercall mailbox, then TX. When adaptive and idle it
+ * sleeps on eventfds (ring kick, mailbox, RX interrupts). No malloc, no
+ * locks, no printf here; errors become counters.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "dp_priv.h"
+
+#define RING_BUDGET 64
+#define SLEEP_NO_INTR_MS 1 /* a port that cannot wake us: re-check often */
+
+void dp_set_fault(struct dp *dp, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (atomic_load(&dp->faulted))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(dp->fault_msg, sizeof(dp->fault_msg), fmt, ap);
+	va_end(ap);
+	atomic_store(&dp->faulted, true);
+	if (dp->cfg.fault_notify != NULL)
+		dp->cfg.fault_notify(dp->cfg.fault_opaque);
+}
+
+static struct dp_nic *nic_get(struct dp *dp, uint64_t handle)
+{
+	return handle < HVT_MFT_MAX_ENTRIES ? dp->by_handle[handle] : NULL;
+}
+
+/* Deliver the oldest staged frame of nic into [buf, buf + cap). */
+static int nic_read(struct dp_nic *nic, void *buf, uint64_t cap, uint64_t *len)
+{
+	struct rte_mbuf *m;
+	uint32_t plen;
+
+	if (nic->rxq_head == nic->rxq_tail)
+		return HVT_R_AGAIN;
+	m = nic->rxq[nic->rxq_head++ % DP_RXQ_SIZE];
+	atomic_fetch_sub_explicit(&nic->rx_avail, 1, memory_order_relaxed);
+	plen = m->pkt_len;
+	if (plen > cap) {
+		nic->stats.drop_rx_too_big++;
+		rte_pktmbuf_free(m);
+		return HVT_R_EINVAL;
+	}
+	/* The one copy of RX: mbuf (chain) into the guest's buffer.
+	 * rte_pktmbuf_read copies a chain into buf itself, or points at
+	 * contiguous data. */
+	const void *data = rte_pktmbuf_read(m, 0, plen, buf);
+	if (data != buf)
+		memcpy(buf, data, plen);
+	nic->stats.rx_packets++;
+	nic->stats.rx_bytes += plen;
+	rte_pktmbuf_free(m);
+	*len = plen;
+	return HVT_R_OK;
+}
+
+static void nic_queue_tx(struct dp *dp, struct dp_nic *nic, struct rte_mbuf *m)
+{
+	if (nic->nb_txb == DP_BURST)
+		dp_nic_tx_flush(dp, nic);
+	nic->txb[nic->nb_txb++] = m;
+}
+
+/* Copy a frame into a fresh mbuf chain (the hypercall path). */
+static struct rte_mbuf *frame_copy(struct dp *dp, const void *frame,
+				   uint32_t len)
+{
+	struct rte_mbuf *head = rte_pktmbuf_alloc(dp->pool), *last = head;
+	const uint8_t *src = frame;
+
+	while (last != NULL && len > 0) {
+		uint16_t room = rte_pktmbuf_tailroom(last);
+		uint32_t n = len < room ? len : room;
+		memcpy(rte_pktmbuf_mtod(last, uint8_t *), src, n);
+		last->data_len = (uint16_t)n;
+		head->pkt_len += n;
+		src += n;
+		len -= n;
+		if (len > 0) {
+			struct rte_mbuf *next = rte_pktmbuf_alloc(dp->pool);
+			if (next == NULL ||
+			    rte_pktmbuf_chain(head, next) != 0) {
+				rte_pktmbuf_free(next);
+				rte_pktmbuf_free(head);
+				return NULL;
+			}
+			last = next;
+		}
+	}
+	return head;
+}
+
+/* Ring write: attach the guest's slot buffer to a header mbuf (no copy in
+ * the tender); its free callback retires the ring entry. */
+static void ring_tx_free(void *addr, void *opaque)
+{
+	struct dp_tx_token *t = opaque;
+
+	(void)addr;
+	hc_ring_write_done(&t->dp->ring, t->token);
+}
+
+static int ring_write(void *opaque, uint64_t handle, const void *frame,
+		      uint32_t len, uint32_t token)
+{
+	struct dp *dp = opaque;
+	struct dp_nic *nic = nic_get(dp, handle);
+	uint32_t slot = token & HVT_RING_MASK;
+	struct rte_mbuf_ext_shared_info *sh = &dp->shinfo[slot];
+	struct rte_mbuf *m;
+
+	if (nic == NULL)
+		return HVT_R_EINVAL;
+	if (len > nic->max_frame) {
+		nic->stats.drop_guest_error++;
+		return HVT_R_EINVAL;
+	}
+	m = rte_pktmbuf_alloc(dp->hdr_pool);
+	if (m == NULL) {
+		nic->stats.drop_no_mbuf++;
+		return HVT_R_EUNSPEC;
+	}
+	dp->tokens[slot] = (struct dp_tx_token){.dp = dp, .token = token};
+	sh->free_cb = ring_tx_free;
+	sh->fcb_opaque = &dp->tokens[slot];
+	rte_mbuf_ext_refcnt_set(sh, 1);
+	rte_pktmbuf_attach_extbuf(m, (void *)(uintptr_t)frame, RTE_BAD_IOVA,
+				  (uint16_t)len, sh);
+	m->data_off = 0;
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	nic_queue_tx(dp, nic, m);
+	return HVT_R_OK;
+}
+
+static int ring_read(void *opaque, uint64_t handle, void *buf, uint32_t cap,
+		     uint32_t *len)
+{
+	struct dp *dp = opaque;
+	struct dp_nic *nic = nic_get(dp, handle);
+	uint64_t n = 0;
+	int ret;
+
+	if (nic == NULL)
+		return HVT_R_EINVAL;
+	ret = nic_read(nic, buf, cap, &n);
+	*len = (uint32_t)n;
+	return ret;
+}
+
+const struct hc_ring_ops dp_ring_ops = {
+    .write = ring_write,
+    .read = ring_read,
+};
+
+/* The vCPU's NET_READ / NET_WRITE hypercall, if one is posted. */
+static unsigned mailbox_serve(struct dp *dp)
+{
+	struct dp_mailbox *mb = &dp->mbox;
+	struct dp_nic *nic;
+	struct rte_mbuf *m;
+
+	if (atomic_load_explicit(&mb->state, memory_order_acquire) !=
+	    DP_MBOX_POSTED)
+		return 0;
+	nic = nic_get(dp, mb->handle);
+	if (nic == NULL) {
+		mb->ret = HVT_R_EINVAL;
+	} else if (!mb->is_write) {
+		mb->ret = nic_read(nic, mb->buf, mb->len, &mb->len);
+	} else if (mb->len == 0 || mb->len > nic->max_frame) {
+		nic->stats.drop_guest_error++;
+		mb->ret = HVT_R_EINVAL;
+	} else if ((m = frame_copy(dp, mb->buf, (uint32_t)mb->len)) == NULL) {
+		nic->stats.drop_no_mbuf++;
+		mb->ret = HVT_R_AGAIN;
+	} else {
+		/* Copied: the guest may reuse its buffer when we answer. */
+		nic_queue_tx(dp, nic, m);
+		dp_nic_tx_flush(dp, nic);
+		mb->ret = HVT_R_OK;
+	}
+	/* Release: the results above are visible before DONE. */
+	atomic_store_explicit(&mb->state, DP_MBOX_DONE, memory_order_release);
+	return 1;
+}
+
+/* Wake a vCPU waiting in POLL once frames are staged. */
+static void notify_vcpu(struct dp *dp)
+{
+	uint64_t one = 1;
+
+	for (unsigned i = 0; i < dp->nb_nics; i++) {
+		if (atomic_load_explicit(&dp->nics[i].rx_avail,
+					 memory_order_relaxed) == 0)
+			continue;
+		if (atomic_exchange(&dp->vcpu_waiting, 0) &&
+		    write(dp->rx_evt_fd, &one, sizeof(one)) < 0)
+			atomic_store(&dp->vcpu_waiting,
+				     1); /* retry next time */
+		return;
+	}
+}
+
+static void drain_eventfd(int fd)
+{
+	uint64_t v;
+
+	if (fd >= 0 && read(fd, &v, sizeof(v)) < 0)
+		return; /* EAGAIN: nothing to drain */
+}
+
+/* One pass over everything; returns the amount of work done. */
+static unsigned poll_once(struct dp *dp)
+{
+	unsigned work = 0;
+
+	for (unsigned i = 0; i < dp->nb_nics; i++)
+		work += dp_nic_rx(dp, &dp->nics[i]);
+	if (dp->has_ring) {
+		int n = hc_ring_poll(&dp->ring, RING_BUDGET);
+		if (n < 0) {
+			dp_set_fault(dp, "%s", dp->ring.fault_msg);
+			return 0;
+		}
+		work += (unsigned)n;
+	}
+	work += mailbox_serve(dp);
+	for (unsigned i = 0; i < dp->nb_nics; i++)
+		dp_nic_tx_flush(dp, &dp->nics[i]);
+	notify_vcpu(dp);
+	return work;
+}
+
+static bool all_ports_wake_us(const struct dp *dp)
+{
+	for (unsigned i = 0; i < dp->nb_nics; i++)
+		if (dp->nics[i].intr_fd < 0)
+			return false;
+	return true;
+}
+
+static void poller_sleep(struct dp *dp)
+{
+	struct epoll_event ev[8];
+	int timeout = all_ports_wake_us(dp) ? -1 : SLEEP_NO_INTR_MS;
+
+	/* Announce sleep, then re-check everything a waker could have
+	 * missed (seq_cst orders the flag before the checks). */
+	atomic_store(&dp->poller_sleeping, 1);
+	if (dp->has_ring && !hc_ring_prepare_sleep(&dp->ring))
+		goto wake;
+	for (unsigned i = 0; i < dp->nb_nics; i++)
+		dp_nic_rx_intr(&dp->nics[i], true);
+	/* Frames that arrived before the interrupt was armed. */
+	if (atomic_load(&dp->mbox.state) == DP_MBOX_POSTED ||
+	    poll_once(dp) > 0 || atomic_load(&dp->stop))
+		goto disarm;
+	epoll_wait(dp->epoll_fd, ev, 8, timeout);
+	drain_eventfd(dp->kick_fd);
+	drain_eventfd(dp->wake_fd);
+disarm:
+	for (unsigned i = 0; i < dp->nb_nics; i++)
+		dp_nic_rx_intr(&dp->nics[i], false);
+wake:
+	atomic_store(&dp->poller_sleeping, 0);
+	if (dp->has_ring)
+		hc_ring_wake(&dp->ring);
+}
+
+int dp_poll_loop(void *arg)
+{
+	struct dp *dp = arg;
+	uint64_t idle_cycles = dp->cfg.idle_ns * rte_get_tsc_hz() / 1000000000;
+	uint64_t last_work = rte_get_tsc_cycles();
+
+	while (!atomic_load_explicit(&dp->stop, memory_order_relaxed) &&
+	       !atomic_load_explicit(&dp->faulted, memory_order_relaxed)) {
+		uint64_t now;
+
+		if (poll_once(dp) > 0) {
+			last_work = rte_get_tsc_cycles();
+			continue;
+		}
+		now = rte_get_tsc_cycles();
+		if (dp->cfg.idle == DP_IDLE_ADAPTIVE &&
+		    now - last_work > idle_cycles) {
+			poller_sleep(dp);
+			last_work = rte_get_tsc_cycles();
+		} else {
+			rte_pause();
+		}
+	}
+	return 0;
+}
