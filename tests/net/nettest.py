@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: ISC
+"""Helpers for network tests: a private network namespace, a tender
+process inside it, and waiting on conditions instead of sleeping.
+
+Traffic stays inside namespaces these helpers create; every wait is bounded
+and everything created is removed on exit, also when a test fails.
+"""
+import os
+import re
+import selectors
+import signal
+import subprocess
+import sys
+import time
+
+SKIP = 77
+
+
+def skip(reason):
+    print("SKIP:", reason)
+    sys.exit(SKIP)
+
+
+def require(kvm=True, tun=True, root=True, programs=()):
+    if root and os.geteuid() != 0:
+        skip("needs root (network namespaces, taps)")
+    if kvm and not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        skip("/dev/kvm is missing or not accessible")
+    if tun and not os.path.exists("/dev/net/tun"):
+        skip("/dev/net/tun is missing")
+    for p in programs:
+        if not any(os.access(os.path.join(d, p), os.X_OK)
+                   for d in os.environ.get("PATH", "").split(":")):
+            skip(f"{p} is not installed")
+
+
+def run(cmd, check=True, **kw):
+    """Run a short command; its output is returned and echoed on failure."""
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120, **kw)
+    if check and p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}):\n"
+                           f"{p.stdout}{p.stderr}")
+    return p
+
+
+def wait_until(what, cond, timeout=30.0, interval=0.02):
+    """Poll cond() until true; a bounded wait on a condition."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+
+
+class Netns:
+    """A network namespace named after the test and this process."""
+
+    def __init__(self, tag):
+        self.name = f"hvt-{tag}-{os.getpid()}"
+
+    def __enter__(self):
+        run(["ip", "netns", "add", self.name])
+        self.ip("link", "set", "lo", "up")
+        return self
+
+    def __exit__(self, *exc):
+        run(["ip", "netns", "del", self.name], check=False)
+
+    def cmd(self, *args):
+        return ["ip", "netns", "exec", self.name] + list(args)
+
+    def run(self, *args, check=True):
+        return run(self.cmd(*args), check=check)
+
+    def ip(self, *args, check=True):
+        return self.run("ip", *args, check=check)
+
+    def has_link(self, name):
+        return self.ip("link", "show", name, check=False).returncode == 0
+
+    def link_has_carrier(self, name):
+        """True once a process serves the tap (the kernel's LOWER_UP)."""
+        p = self.ip("link", "show", name, check=False)
+        return p.returncode == 0 and "LOWER_UP" in p.stdout
+
+
+class Tender:
+    """A tender process (in a namespace) whose output is collected as it
+    comes, so tests can await markers."""
+
+    def __init__(self, argv, pass_fds=()):
+        print("starting:", " ".join(argv), flush=True)
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE,
+                                     pass_fds=pass_fds)
+        self.out = b""
+        self.err = b""
+        self.sel = selectors.DefaultSelector()
+        self.sel.register(self.proc.stdout, selectors.EVENT_READ, "out")
+        self.sel.register(self.proc.stderr, selectors.EVENT_READ, "err")
+
+    def _pump(self, timeout):
+        for key, _ in self.sel.select(timeout=timeout):
+            data = os.read(key.fileobj.fileno(), 65536)
+            if not data:
+                self.sel.unregister(key.fileobj)
+            elif key.data == "out":
+                self.out += data
+            else:
+                self.err += data
+
+    def wait_output(self, pattern, timeout=60.0):
+        """Wait for a regex on stdout; returns the match."""
+        deadline = time.monotonic() + timeout
+        rx = re.compile(pattern.encode())
+        while True:
+            m = rx.search(self.out)
+            if m:
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0 or not self.sel.get_map():
+                self.dump()
+                raise TimeoutError(f"no {pattern!r} on the tender's stdout")
+            self._pump(min(left, 0.5))
+
+    def wait_exit(self, timeout=60.0):
+        deadline = time.monotonic() + timeout
+        while self.sel.get_map() and time.monotonic() < deadline:
+            self._pump(0.5)
+        try:
+            return self.proc.wait(timeout=max(deadline - time.monotonic(), 1))
+        except subprocess.TimeoutExpired:
+            self.dump()
+            raise
+
+    def stop(self):
+        """SIGTERM, then wait; SIGKILL only if it does not stop."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                return self.wait_exit(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        return self.wait_exit(timeout=10)
+
+    def dump(self):
+        print("--- tender stdout ---\n" + self.out.decode(errors="replace"))
+        print("--- tender stderr ---\n" + self.err.decode(errors="replace"))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def parse_ping(output):
+    """(transmitted, received) from ping's summary line."""
+    m = re.search(r"(\d+) packets transmitted, (\d+) received", output)
+    if not m:
+        raise RuntimeError("no ping summary in:\n" + output)
+    return int(m.group(1)), int(m.group(2))
