@@ -133,8 +133,11 @@ void dp_nic_tx_flush(struct dp *dp, struct dp_nic *nic);
 void dp_nic_rx_intr(struct dp_nic *nic, bool enable);
 
 /* tapfd.c: our own tap endpoint (see struct dp_tapfd). */
+/* Opens spec's tap (attaching, or creating it when it does not exist);
+ * create_mtu != 0: the tap is being created here, set that MTU and bring
+ * it up. Init thread. */
 int dp_tapfd_open(struct dp_tapfd *t, const struct dp_port_spec *spec,
-		  char *err, size_t err_len);
+		  uint16_t create_mtu, char *err, size_t err_len);
 void dp_tapfd_close(struct dp_tapfd *t);
 uint16_t dp_tapfd_rx(struct dp_tapfd *t, struct rte_mempool *pool,
 		     struct rte_mbuf **pkts, uint16_t n);

@@ -19,6 +19,8 @@
 
 #include "dp_priv.h"
 
+#define TAP_PMD_MAX_MTU 1500 /* 22.11's tap PMD: 1522-byte frames */
+
 /* Make the vhost socket's directory and remove a stale socket there. */
 static int prepare_vhost_path(const struct dp_port_spec *spec)
 {
@@ -153,11 +155,12 @@ static int open_ethdev(struct dp *dp, struct dp_nic *nic)
 	return 0;
 }
 
-static int open_tapfd(struct dp_nic *nic)
+static int open_tapfd(struct dp_nic *nic, uint16_t create_mtu)
 {
 	char err[256];
 
-	if (dp_tapfd_open(&nic->tap, &nic->cfg.spec, err, sizeof(err)) < 0) {
+	if (dp_tapfd_open(&nic->tap, &nic->cfg.spec, create_mtu, err,
+			  sizeof(err)) < 0) {
 		dp_log(DP_ERR, "--net:%s: %s", nic->cfg.name, err);
 		return -1;
 	}
@@ -173,10 +176,13 @@ int dp_nic_open(struct dp *dp, struct dp_nic *nic)
 	nic->intr_fd = -1;
 	nic->tap.fd = -1;
 	/* DPDK's tap PMD creates the tap but cannot attach to one made the
-	 * tutorial's way (not multi-queue): serve those ourselves. */
+	 * tutorial's way (not multi-queue), nor carry frames over 1522 bytes
+	 * in DPDK 22.11: serve those taps ourselves. */
 	if (s->kind == DP_PORT_TAP_FD ||
 	    (s->kind == DP_PORT_TAP && if_nametoindex(s->ifname) != 0))
-		return open_tapfd(nic);
+		return open_tapfd(nic, 0);
+	if (s->kind == DP_PORT_TAP && nic->cfg.mtu > TAP_PMD_MAX_MTU)
+		return open_tapfd(nic, nic->cfg.mtu);
 	return open_ethdev(dp, nic);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Per-NIC statistics: printed at exit, and readable while running through
- * the DPDK telemetry command /hvt-dpdk/stats (dpdk-telemetry.py -f PREFIX).
+ * the DPDK telemetry command /hvt_dpdk/stats (dpdk-telemetry.py -f PREFIX).
  * Counters are written by the poll thread only and read here with relaxed
  * loads (telemetry thread, main thread after the poll thread stopped).
  */
@@ -66,7 +66,7 @@ void dp_stats_print(const struct dp *dp)
 		       (unsigned long long)LOAD(dp->ring.stats.read_again));
 }
 
-/* /hvt-dpdk/stats[,NAME]: a dict per NIC, or the one named. */
+/* /hvt_dpdk/stats[,NAME]: a dict per NIC, or the one named. */
 static int telemetry_stats(const char *cmd, const char *params,
 			   struct rte_tel_data *d)
 {
@@ -98,7 +98,11 @@ static int telemetry_stats(const char *cmd, const char *params,
 void dp_telemetry_register(struct dp *dp)
 {
 	telemetry_dp = dp;
-	rte_telemetry_register_cmd("/hvt-dpdk/stats", telemetry_stats,
-				   "Per-NIC packet, byte and drop counters. "
-				   "Parameters: NIC name (optional)");
+	/* Telemetry command names allow letters, digits, '_' and '/'. */
+	if (rte_telemetry_register_cmd("/hvt_dpdk/stats", telemetry_stats,
+				       "Per-NIC packet, byte and drop "
+				       "counters. Parameters: NIC name "
+				       "(optional)") != 0)
+		dp_log(DP_WARN, "cannot register telemetry command "
+				"/hvt_dpdk/stats");
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -76,8 +77,39 @@ static int open_by_name(struct dp_tapfd *t, const char *ifname, char *err,
 	return 0;
 }
 
+/* A tap we created: give it the guest's MTU and bring it up, as DPDK's
+ * tap PMD does for the taps it creates. */
+static int configure_created(const char *ifname, uint16_t mtu, char *err,
+			     size_t err_len)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int ret = -1;
+
+	if (s < 0)
+		goto out;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_mtu = mtu;
+	if (ioctl(s, SIOCSIFMTU, &ifr) < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		goto out;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		goto out;
+	ret = 0;
+out:
+	if (ret < 0)
+		snprintf(err, err_len,
+			 "tap %s: cannot set MTU %u and bring it "
+			 "up: %s",
+			 ifname, mtu, strerror(errno));
+	if (s >= 0)
+		close(s);
+	return ret;
+}
+
 int dp_tapfd_open(struct dp_tapfd *t, const struct dp_port_spec *spec,
-		  char *err, size_t err_len)
+		  uint16_t create_mtu, char *err, size_t err_len)
 {
 	char what[32];
 	int ret;
@@ -90,6 +122,11 @@ int dp_tapfd_open(struct dp_tapfd *t, const struct dp_port_spec *spec,
 			return -1;
 		t->fd = spec->fd;
 	} else if (open_by_name(t, spec->ifname, err, err_len) < 0) {
+		return -1;
+	} else if (create_mtu != 0 &&
+		   configure_created(spec->ifname, create_mtu, err, err_len) <
+		       0) {
+		dp_tapfd_close(t);
 		return -1;
 	}
 	ret = set_nonblock(t->fd);

@@ -133,6 +133,19 @@ int netapp_open(const char *app, solo5_handle_t *h, struct solo5_net_info *ni)
 	return 1;
 }
 
+int netapp_open_dev(const char *app, const char *name, solo5_handle_t *h,
+		    struct solo5_net_info *ni)
+{
+	solo5_result_t r = solo5_net_acquire(name, h, ni);
+
+	if (r != SOLO5_R_OK) {
+		printf("%s: FAILURE: cannot acquire net device \"%s\": %s\n",
+		       app, name, result_str(r));
+		return 0;
+	}
+	return 1;
+}
+
 uint8_t *netapp_buf(const char *app, const struct solo5_start_info *si,
 		    const struct solo5_net_info *ni, size_t *size)
 {

@@ -45,6 +45,10 @@ const char *result_str(solo5_result_t r);
 
 /* Acquires net device "service"; prints "<app>: FAILURE: ..." if it fails. */
 int netapp_open(const char *app, solo5_handle_t *h, struct solo5_net_info *ni);
+/* As netapp_open(), for the manifest's net device (name): apps with more
+ * than one NIC. */
+int netapp_open_dev(const char *app, const char *name, solo5_handle_t *h,
+		    struct solo5_net_info *ni);
 /*
  * Carves a frame buffer of at least max(mtu + 14, NETAPP_BUF_MIN) bytes out
  * of the heap; NULL (after a FAILURE line) if the heap is too small.

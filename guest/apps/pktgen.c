@@ -3,7 +3,9 @@
  * pktgen: sends COUNT frames of SIZE bytes on net device "service", as fast
  * as possible or paced to --pps, in the format of pktgen_pattern.h so a
  * receiver can check order and integrity. A traffic source for dataplane
- * tests and benchmarks.
+ * tests and benchmarks. --wait-rx holds the first frame back until the
+ * peer has sent us something, so a test counts only once the peer is known
+ * to be connected.
  */
 #include <hvt_manifest.h>
 #include <solo5.h>
@@ -22,6 +24,8 @@ HVT_MANIFEST(1, HVT_MFT_NET("service"));
 
 struct pktgen_opts {
 	unsigned long count, size, pps; /* pps 0: unpaced */
+	int wait_rx;
+	unsigned long idle_s; /* bound of --wait-rx; 0: wait forever */
 	uint8_t dst[SOLO5_NET_ALEN];
 };
 
@@ -38,7 +42,7 @@ static int usage(const struct word *w)
 		printf("pktgen: bad argument '%s'\n",
 		       word_str(w, b, sizeof(b)));
 	printf("pktgen: usage: pktgen.hvt COUNT SIZE [--pps=RATE] "
-	       "[--dst=MAC]\n");
+	       "[--dst=MAC] [--wait-rx] [--idle-exit=SECONDS]\n");
 	return 0;
 }
 
@@ -48,9 +52,15 @@ static int parse_args(const char *cmdline, struct pktgen_opts *o)
 	int npos = 0;
 
 	memset(o->dst, 0xff, SOLO5_NET_ALEN);
+	o->idle_s = NETAPP_IDLE_DEFAULT;
 	while (word_next(&cmdline, &w)) {
 		if (word_prefix(&w, "--pps=", &v)) {
 			if (!word_ulong(&v, &o->pps))
+				return usage(&w);
+		} else if (word_is(&w, "--wait-rx")) {
+			o->wait_rx = 1;
+		} else if (word_prefix(&w, "--idle-exit=", &v)) {
+			if (!word_ulong(&v, &o->idle_s))
 				return usage(&w);
 		} else if (word_prefix(&w, "--dst=", &v)) {
 			if (!word_mac(&v, o->dst))
@@ -115,6 +125,49 @@ static void wait_until(solo5_handle_t h, solo5_time_t t,
 	}
 }
 
+/*
+ * --wait-rx: returns 1 once a frame has arrived (the peer is connected and
+ * sending), 0 after a FAILURE line (read error, or nothing within idle_s).
+ * What arrives is dropped, at most MAX_DISCARD frames, so a flooding peer
+ * cannot keep us here; the rest is left for wait_until() or the tender.
+ */
+static int wait_rx(solo5_handle_t h, const struct pktgen_bufs *b,
+		   unsigned long idle_s)
+{
+	solo5_time_t deadline = solo5_clock_monotonic() + idle_s * NSEC_PER_SEC;
+	solo5_result_t r = SOLO5_R_AGAIN;
+	size_t len;
+
+	for (;;) {
+		int got = 0;
+
+		/* Read before yielding: input may already be pending, and a
+		 * dead device fails at once rather than after the wait. */
+		while (got < MAX_DISCARD &&
+		       (r = solo5_net_read(h, b->rx, b->cap, &len)) ==
+			   SOLO5_R_OK)
+			got++;
+		if (got) {
+			printf("pktgen: peer is up\n");
+			return 1;
+		}
+		if (r != SOLO5_R_AGAIN) {
+			printf("pktgen: FAILURE: net_read: %s\n",
+			       result_str(r));
+			return 0;
+		}
+		if (idle_s && solo5_clock_monotonic() >= deadline) {
+			printf("pktgen: FAILURE: nothing received within %lu "
+			       "s\n",
+			       idle_s);
+			return 0;
+		}
+		solo5_yield(idle_s ? deadline
+				   : solo5_clock_monotonic() + NSEC_PER_SEC,
+			    NULL);
+	}
+}
+
 static int finish(unsigned long sent, solo5_time_t first, solo5_time_t last,
 		  int status)
 {
@@ -148,6 +201,8 @@ int solo5_app_main(const struct solo5_start_info *si)
 	build_header(b.frame, &o, &ni);
 	mac_str(mac, ni.mac_address);
 	printf("pktgen: ready mac %s mtu %lu\n", mac, (unsigned long)ni.mtu);
+	if (o.wait_rx && !wait_rx(h, &b, o.idle_s))
+		return finish(0, 0, 0, SOLO5_EXIT_FAILURE);
 	start = solo5_clock_monotonic();
 	for (sent = 0; sent < o.count; sent++) {
 		solo5_result_t r;

@@ -161,3 +161,129 @@ def parse_ping(output):
     if not m:
         raise RuntimeError("no ping summary in:\n" + output)
     return int(m.group(1)), int(m.group(2))
+
+
+class TestPmd:
+    """dpdk-testpmd as a virtio-user peer, driven on its interactive
+    console: each command returns its output once the prompt is back. A
+    thread drains its output all the time: testpmd logs a lot when a peer
+    goes away, and a full pipe would stall it."""
+
+    PROMPT = b"testpmd> "
+
+    def __init__(self, sockets, mode, prefix, lcores="0@0,1@0"):
+        import threading
+        self.prefix = prefix
+        # stdbuf: testpmd's printf output would sit in a full stdio buffer
+        # behind the prompt its console library writes directly.
+        argv = ["stdbuf", "-oL", "dpdk-testpmd", "--lcores", lcores,
+                "--no-pci", "--no-huge",
+                "-m", "256", "--file-prefix", prefix, "--log-level=*:error"]
+        for i, sock in enumerate(sockets):
+            argv += ["--vdev", f"net_virtio_user{i},path={sock},queues=1"]
+        argv += ["--", "-i", f"--forward-mode={mode}", "--no-flush-rx",
+                 "--burst=32", "--nb-cores=1", "--total-num-mbufs=4096"]
+        print("starting:", " ".join(argv), flush=True)
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.buf = b""
+        self.cond = threading.Condition()
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
+        self._read_until_prompt(60)
+
+    def _drain(self):
+        while True:
+            data = os.read(self.proc.stdout.fileno(), 65536)
+            with self.cond:
+                if not data:
+                    self.eof = True
+                    self.cond.notify_all()
+                    return
+                self.buf += data
+                self.cond.notify_all()
+
+    def _read_until_prompt(self, timeout):
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            # Log lines may follow the prompt (a peer going away).
+            while self.PROMPT not in self.buf:
+                left = deadline - time.monotonic()
+                if getattr(self, "eof", False) or left <= 0:
+                    raise TimeoutError(
+                        "testpmd: no prompt; output so far:\n" +
+                        self.buf[-4000:].decode(errors="replace"))
+                self.cond.wait(left)
+            end = self.buf.index(self.PROMPT) + len(self.PROMPT)
+            out, self.buf = self.buf[:end], self.buf[end:]
+        return out.decode(errors="replace")
+
+    def cmd(self, line, timeout=30):
+        self.proc.stdin.write(line.encode() + b"\n")
+        self.proc.stdin.flush()
+        return self._read_until_prompt(timeout)
+
+    def stats(self, port=0):
+        """(rx_packets, tx_packets) of a port."""
+        out = self.cmd(f"show port stats {port}")
+        rx = re.search(r"RX-packets:\s+(\d+)", out)
+        tx = re.search(r"TX-packets:\s+(\d+)", out)
+        if not rx or not tx:
+            raise RuntimeError("testpmd: no port stats in:\n" + out)
+        return int(rx.group(1)), int(tx.group(1))
+
+    def stop_fwd(self):
+        """Stop forwarding; (rx, tx) totals of the run it ends."""
+        out = self.cmd("stop")
+        m = re.search(r"Accumulated forward statistics.*?RX-packets:\s+(\d+)"
+                      r".*?TX-packets:\s+(\d+)", out, re.S)
+        return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+    def link_up(self, port=0):
+        return "Link status: up" in self.cmd(f"show port info {port}")
+
+    def quit(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write(b"quit\n")
+                self.proc.stdin.flush()
+                self.proc.wait(timeout=30)
+            except (BrokenPipeError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait()
+        run(["rm", "-rf", f"/var/run/dpdk/{self.prefix}"], check=False)
+
+    def kill(self):
+        """Disappear without a goodbye, as a crashed peer does."""
+        self.proc.kill()
+        self.proc.wait()
+        run(["rm", "-rf", f"/var/run/dpdk/{self.prefix}"], check=False)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.quit()
+
+
+class Telemetry:
+    """One connection to a tender's DPDK telemetry socket, kept open
+    (DPDK serves a handful of clients, one thread each)."""
+
+    def __init__(self, pid):
+        import socket
+        path = f"/var/run/dpdk/hvt-dpdk-{pid}/dpdk_telemetry.v2"
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock.settimeout(10)
+        self.sock.connect(path)
+        self.sock.recv(16384)  # the greeting
+
+    def query(self, command):
+        import json
+        self.sock.send(command.encode())
+        return json.loads(self.sock.recv(65536).decode())[
+            command.split(",")[0]]
+
+    def close(self):
+        self.sock.close()

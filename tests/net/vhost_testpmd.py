@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""A guest on a vhost-user port, dpdk-testpmd as the virtio-user peer.
+Exact packet counts both ways; the tender's counters are read while it
+runs through its telemetry command. No IP traffic: frames cross a Unix
+socket's shared memory only.
+
+usage: vhost_testpmd.py TENDER GUEST_DIR SCENARIO RING
+SCENARIO: rx        testpmd sends bursts (paced: the next once the guest
+                    has the last), the sink guest counts them
+          tx        the pktgen guest sends at a paced rate, testpmd counts
+          macswap   reflect guest <-> testpmd macswap, ping-pong
+          reconnect testpmd is killed mid-traffic and restarted; the tender
+                    survives and the guest gets the later frames too
+RING: ring (Solo5 shared ring) or hypercalls (--net-ring=off)
+"""
+import os
+import sys
+import tempfile
+
+import nettest
+
+BURST = 32
+
+
+def start_tender(tender, guest, sock, ring, args):
+    argv = [tender, "--mem=32", f"--net:service=vhost:{sock}",
+            f"--net-ring={'on' if ring else 'off'}", "--", guest] + args
+    return nettest.Tender(argv)
+
+
+def tender_rx(t):
+    if not hasattr(t, "telemetry"):
+        t.telemetry = nettest.Telemetry(t.proc.pid)
+    return t.telemetry.query("/hvt_dpdk/stats,service")["service"][
+        "rx_packets"]
+
+
+def connect(t, sock, mode, tag):
+    nettest.wait_until("the vhost socket", lambda: os.path.exists(sock))
+    pmd = nettest.TestPmd([sock], mode, f"tpm-{tag}-{os.getpid()}")
+    nettest.wait_until("link up", pmd.link_up, timeout=30, interval=0.1)
+    return pmd
+
+
+def send_rounds(t, pmd, rounds, already=0):
+    """One burst per round; the next only once the guest has the last
+    (read from the tender's telemetry): a paced, lossless rate. The guest
+    exits when it has them all, so the last round is not awaited here.
+    Returns what testpmd says it sent."""
+    sent = 0
+    for i in range(rounds):
+        pmd.cmd("start tx_first 1")
+        sent += pmd.stop_fwd()[1]
+        want = already + (i + 1) * BURST
+        if i + 1 < rounds:
+            nettest.wait_until(f"{want} frames in the guest",
+                               lambda: tender_rx(t) >= want, timeout=60)
+    return sent
+
+
+def scenario_rx(tender, d, sock, ring):
+    rounds = 10
+    n = rounds * BURST
+    with start_tender(tender, f"{d}/sink.hvt", sock, ring,
+                      [f"--count={n}", "--idle-exit=120"]) as t:
+        t.wait_output(r"sink: ready")
+        with connect(t, sock, "rxonly", "rx") as pmd:
+            sent = send_rounds(t, pmd, rounds)
+            status = t.wait_exit(120)
+    t.dump()
+    return check(status == 0, f"guest exit status {status}") and \
+        check(sent == n, f"testpmd sent {sent}, want {n}") and \
+        check(f"sink: total={n} ".encode() in t.out, "sink total") and \
+        check(f"rx {n} pkts".encode() in t.err, "tender rx count")
+
+
+def scenario_tx(tender, d, sock, ring):
+    n = 500
+    with start_tender(tender, f"{d}/pktgen.hvt", sock, ring,
+                      [str(n), "64", "--pps=2000", "--wait-rx",
+                       "--idle-exit=120"]) as t:
+        t.wait_output(r"pktgen: ready")
+        with connect(t, sock, "rxonly", "tx") as pmd:
+            pmd.cmd("start tx_first 1")  # wakes pktgen up (--wait-rx)
+            t.wait_output(r"pktgen: sent=", timeout=120)
+            nettest.wait_until(f"{n} frames at testpmd",
+                               lambda: pmd.stats()[0] >= n, timeout=60)
+            received = pmd.stop_fwd()[0]
+            status = t.wait_exit(60)
+    t.dump()
+    return check(status == 0, f"guest exit status {status}") and \
+        check(received == n, f"testpmd received {received}, want {n}") and \
+        check(f"pktgen: sent={n} ".encode() in t.out, "pktgen count") and \
+        check(f"tx {n} pkts".encode() in t.err, "tender tx count")
+
+
+def scenario_macswap(tender, d, sock, ring):
+    m = 20 * BURST
+    with start_tender(tender, f"{d}/reflect.hvt", sock, ring,
+                      [f"--count={m}", "--idle-exit=120"]) as t:
+        t.wait_output(r"reflect: ready")
+        with connect(t, sock, "macswap", "ms") as pmd:
+            pmd.cmd("start tx_first 1")  # 32 frames bounce to and fro
+            status = t.wait_exit(180)
+            received = pmd.stop_fwd()[0]
+    t.dump()
+    return check(status == 0, f"guest exit status {status}") and \
+        check(received == m, f"testpmd received {received}, want {m}") and \
+        check(f"reflect: reflected={m} ".encode() in t.out, "reflect count")
+
+
+def scenario_reconnect(tender, d, sock, ring):
+    rounds = 4
+    n = 2 * rounds * BURST
+    with start_tender(tender, f"{d}/sink.hvt", sock, ring,
+                      [f"--count={n}", "--idle-exit=120"]) as t:
+        t.wait_output(r"sink: ready")
+        pmd = connect(t, sock, "rxonly", "rc1")
+        send_rounds(t, pmd, rounds)
+        nettest.wait_until("the first frames in the guest",
+                           lambda: tender_rx(t) >= rounds * BURST)
+        pmd.kill()
+        pmd = connect(t, sock, "rxonly", "rc2")
+        try:
+            send_rounds(t, pmd, rounds, already=rounds * BURST)
+            status = t.wait_exit(120)
+        finally:
+            pmd.quit()
+    t.dump()
+    return check(status == 0, f"guest exit status {status}") and \
+        check(f"sink: total={n} ".encode() in t.out, "sink total")
+
+
+def check(ok, what):
+    if not ok:
+        print("FAIL:", what)
+    return ok
+
+
+SCENARIOS = {
+    "rx": scenario_rx,
+    "tx": scenario_tx,
+    "macswap": scenario_macswap,
+    "reconnect": scenario_reconnect,
+}
+
+
+def main():
+    tender, guest_dir, scenario, ring = sys.argv[1:5]
+    nettest.require(tun=False, programs=["dpdk-testpmd"])
+    with tempfile.TemporaryDirectory(prefix="hvt-vhost-") as tmp:
+        ok = SCENARIOS[scenario](tender, guest_dir, f"{tmp}/vhost.sock",
+                                 ring == "ring")
+    print("PASS" if ok else "FAIL", scenario, ring)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
