@@ -12,6 +12,7 @@ SCENARIO: rx        testpmd sends bursts (paced: the next once the guest
           macswap   reflect guest <-> testpmd macswap, ping-pong
           reconnect testpmd is killed mid-traffic and restarted; the tender
                     survives and the guest gets the later frames too
+          two_nics  a 2-NIC forwarder guest between two testpmd ports
 RING: ring (Solo5 shared ring) or hypercalls (--net-ring=off)
 """
 import os
@@ -132,6 +133,38 @@ def scenario_reconnect(tender, d, sock, ring):
         check(f"sink: total={n} ".encode() in t.out, "sink total")
 
 
+def scenario_two_nics(tender, d, sock, ring):
+    """A 2-NIC forwarder on two vhost-user ports: testpmd sends a burst on
+    each port and must get each back on the other."""
+    north, south = sock + ".north", sock + ".south"
+    argv = [tender, "--mem=32", f"--net:north=vhost:{north}",
+            f"--net:south=vhost:{south}",
+            f"--net-ring={'on' if ring else 'off'}", "--",
+            f"{d}/forward.hvt", f"--count={2 * BURST}", "--idle-exit=120"]
+    with nettest.Tender(argv) as t:
+        t.wait_output(r"forward: ready")
+        for s in (north, south):
+            nettest.wait_until("the vhost sockets", lambda: os.path.exists(s))
+        with nettest.TestPmd([north, south], "rxonly",
+                             f"tpm-2n-{os.getpid()}") as pmd:
+            for port in (0, 1):
+                nettest.wait_until(f"link up on port {port}",
+                                   lambda: pmd.link_up(port), timeout=30,
+                                   interval=0.1)
+            pmd.cmd("start tx_first 1")  # a burst out of each port
+            status = t.wait_exit(120)
+            pmd.stop_fwd()
+            rx0, tx0 = pmd.stats(0)
+            rx1, tx1 = pmd.stats(1)
+    t.dump()
+    want = f"forward: north_to_south={BURST} south_to_north={BURST}"
+    return check(status == 0, f"guest exit status {status}") and \
+        check((tx0, tx1) == (BURST, BURST), f"testpmd sent {tx0}+{tx1}") and \
+        check((rx0, rx1) == (BURST, BURST),
+              f"testpmd received {rx0} on port 0, {rx1} on port 1") and \
+        check(want.encode() in t.out, want)
+
+
 def check(ok, what):
     if not ok:
         print("FAIL:", what)
@@ -143,6 +176,7 @@ SCENARIOS = {
     "tx": scenario_tx,
     "macswap": scenario_macswap,
     "reconnect": scenario_reconnect,
+    "two_nics": scenario_two_nics,
 }
 
 
