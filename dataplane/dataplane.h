@@ -71,6 +71,7 @@ struct dp_config {
 	uint64_t idle_ns; /* adaptive: sleep after this long idle */
 	bool offer_ring; /* offer the Solo5 shared ring */
 	int verbosity;
+	bool no_huge; /* for tests: normal pages, no shared config files */
 	/* Called from the poll thread after a fatal fault (see dp_fault()),
 	 * to make the vCPU thread stop the VM. */
 	void (*fault_notify)(void *opaque);

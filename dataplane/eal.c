@@ -89,7 +89,7 @@ static int build_args(struct dp *dp, char **argv, int *argc)
 	int poll_cpu = dp->cfg.poll_cpu, vcpu_cpu = dp->cfg.vcpu_cpu, ok = 0;
 	char buf[128];
 	unsigned mem_mb = eal_mem_mb(dp);
-	bool huge = free_hugepages_2m() * 2 >= mem_mb;
+	bool huge = !dp->cfg.no_huge && free_hugepages_2m() * 2 >= mem_mb;
 
 	dp->poll_lcore = 1;
 	ok |= add_arg(argv, argc, "%s", "hvt-dpdk");
@@ -107,10 +107,11 @@ static int build_args(struct dp *dp, char **argv, int *argc)
 		ok |= add_arg(argv, argc, "%s", "--in-memory");
 		ok |= add_arg(argv, argc, "%s", "--single-file-segments");
 	} else {
-		dp_log(DP_WARN,
-		       "fewer than %u MiB of free 2 MiB hugepages: "
-		       "DPDK uses normal pages (slower)",
-		       mem_mb);
+		if (!dp->cfg.no_huge)
+			dp_log(DP_WARN,
+			       "fewer than %u MiB of free 2 MiB hugepages: "
+			       "DPDK uses normal pages (slower)",
+			       mem_mb);
 		ok |= add_arg(argv, argc, "%s", "--no-huge");
 		ok |= add_arg(argv, argc, "%s", "--no-shconf");
 	}
