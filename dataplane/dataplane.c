@@ -36,8 +36,6 @@ void dp_log(int level, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (level == DP_INFO && log_verbosity < 1)
-		return;
 	n = snprintf(line, sizeof(line), "hvt-dpdk: %s",
 		     level == DP_WARN ? "warning: " : "");
 	va_start(ap, fmt);

@@ -97,7 +97,11 @@ static int configure_port(struct dp *dp, struct dp_nic *nic)
 	}
 	memset(&conf, 0, sizeof(conf));
 	conf.rxmode.mtu = nic->cfg.mtu;
-	conf.intr_conf.rxq = 1; /* to sleep when idle, where supported */
+	/* RX interrupts let the poll thread sleep when idle. DPDK has no
+	 * capability flag for them: ask the PMDs known to have them, and
+	 * fall back (sleeping in short naps) for the rest. */
+	conf.intr_conf.rxq = nic->cfg.spec.kind == DP_PORT_TAP ||
+			     nic->cfg.spec.kind == DP_PORT_VHOST;
 	if (rte_eth_dev_configure(port, 1, 1, &conf) != 0) {
 		conf.intr_conf.rxq = 0;
 		if ((ret = rte_eth_dev_configure(port, 1, 1, &conf)) != 0) {
