@@ -117,7 +117,7 @@ static void *init_thread(void *arg)
 	struct dp *dp = arg;
 	int ret;
 
-	if (dp_eal_init(dp) < 0 || create_pools(dp) < 0)
+	if (dp_eal_start(&dp->cfg, 0) < 0 || create_pools(dp) < 0)
 		goto fail;
 	for (unsigned i = 0; i < dp->nb_nics; i++)
 		if (dp_nic_open(dp, &dp->nics[i]) < 0)
@@ -164,6 +164,7 @@ struct dp *dp_start(const struct dp_config *cfg, const struct hc_gmem *gmem,
 	dp->gmem = *gmem;
 	dp->devs = devs;
 	dp->kick_fd = kick_fd;
+	dp->poll_lcore = 1; /* see the --lcores EAL argument */
 	dp->epoll_fd = dp->wake_fd = dp->rx_evt_fd = -1;
 	dp->nb_nics = cfg->nb_nics;
 	for (unsigned i = 0; i < cfg->nb_nics; i++) {
@@ -200,6 +201,22 @@ int dp_wait_ready(struct dp *dp)
 		dp->init_thread_started = false;
 	}
 	return atomic_load(&dp->state) == DP_READY ? 0 : -1;
+}
+
+/* Like dp_wait_ready(), but give up after timeout_s: a port's probe can
+ * block for good (a virtio-user server waits for its first peer). */
+static bool init_finished_within(struct dp *dp, time_t timeout_s)
+{
+	struct timespec until;
+
+	if (!dp->init_thread_started)
+		return true;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_s;
+	if (pthread_timedjoin_np(dp->init_thread, NULL, &until) != 0)
+		return false;
+	dp->init_thread_started = false;
+	return true;
 }
 
 const char *dp_fault(const struct dp *dp)
@@ -307,7 +324,15 @@ void dp_stop(struct dp *dp, bool print_stats)
 {
 	if (dp == NULL)
 		return;
-	dp_wait_ready(dp);
+	if (!init_finished_within(dp, 2)) {
+		/* Leave DPDK as it is: the process is about to exit. */
+		dp_log(DP_WARN,
+		       "a port is still starting (a virtio-user "
+		       "server waiting for its peer?): exiting without "
+		       "closing the dataplane");
+		dp_eal_forget();
+		return;
+	}
 	atomic_store(&dp->stop, true);
 	if (dp->poll_launched) {
 		uint64_t one = 1;
@@ -319,9 +344,15 @@ void dp_stop(struct dp *dp, bool print_stats)
 		dp_stats_print(dp);
 	for (unsigned i = 0; i < dp->nb_nics; i++)
 		dp_nic_close(dp, &dp->nics[i]);
-	rte_mempool_free(dp->pool);
-	rte_mempool_free(dp->hdr_pool);
-	dp_eal_cleanup(dp);
+	if (dp_needs_shared_mem(&dp->cfg)) {
+		/* virtio-user ports stay open (see dp_nic_close): so do their
+		 * pools and EAL, until the process exits. */
+		dp_eal_forget();
+	} else {
+		rte_mempool_free(dp->pool);
+		rte_mempool_free(dp->hdr_pool);
+		dp_eal_stop();
+	}
 	close_fd(&dp->epoll_fd);
 	close_fd(&dp->wake_fd);
 	close_fd(&dp->rx_evt_fd);

@@ -81,6 +81,19 @@ struct dp_config {
 struct dp;
 
 /*
+ * For guests with a virtio-user NIC: start DPDK now (synchronously) and
+ * back [at, at + len) - the part of guest RAM above the kernel image,
+ * 2 MiB aligned - with DPDK memory the port's peer can map. Call before
+ * the guest's memory is used, then dp_start() as usual. Returns 0, or -1
+ * with one line in err. Main thread.
+ */
+int dp_shared_mem_map(const struct dp_config *cfg, void *at, uint64_t len,
+		      char *err, size_t err_len);
+
+/* Whether any NIC in cfg needs dp_shared_mem_map(). */
+bool dp_needs_shared_mem(const struct dp_config *cfg);
+
+/*
  * CPUs for the poll thread and the vCPU thread: the wanted ones (>= 0), else
  * the last and the first CPU this process may use, so the two do not share
  * a CPU when there are two. Any thread.

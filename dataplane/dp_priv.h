@@ -44,6 +44,7 @@ struct dp_tapfd {
 struct dp_nic {
 	struct dp_nic_config cfg;
 	bool is_ethdev;
+	bool needs_dpdk_mem; /* virtio-user: TX buffers must be DPDK memory */
 	uint16_t port_id;
 	bool probed;
 	char devname[64];
@@ -54,6 +55,7 @@ struct dp_nic {
 	struct rte_mbuf *rxq[DP_RXQ_SIZE];
 	uint32_t rxq_head, rxq_tail;
 	atomic_uint rx_avail; /* frames staged: the vCPU's POLL readiness */
+	atomic_int link_up; /* last link state read (ethdev ports) */
 	/* TX batch, poll thread only. */
 	struct rte_mbuf *txb[DP_BURST];
 	unsigned nb_txb;
@@ -113,15 +115,20 @@ struct dp {
 	atomic_bool stop;
 	atomic_bool faulted;
 	char fault_msg[256];
-	bool eal_up;
 	unsigned poll_lcore;
 	bool poll_launched;
-	char file_prefix[64];
 };
 
-/* eal.c */
-int dp_eal_init(struct dp *dp);
-void dp_eal_cleanup(struct dp *dp);
+/* shared_mem.c: where the port can read [hva, hva + len) of guest RAM in
+ * DPDK memory, or NULL if that range is not shared (copy it). */
+const void *dp_shared_alias(const void *hva, uint64_t len);
+
+/* eal.c: start EAL once per process (later calls return 0 at once), with
+ * room for `shared` bytes of guest RAM; stop it and remove its files. */
+int dp_eal_start(const struct dp_config *cfg, uint64_t shared);
+void dp_eal_stop(void);
+/* Only remove EAL's runtime files (when EAL cannot be stopped cleanly). */
+void dp_eal_forget(void);
 
 /* port.c: open, configure and start a NIC's port; close it. Init thread. */
 int dp_nic_open(struct dp *dp, struct dp_nic *nic);

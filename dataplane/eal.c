@@ -38,15 +38,21 @@ static unsigned free_hugepages_2m(void)
 	return n;
 }
 
-/* Memory EAL needs for its pools: frames of the largest MTU, generously. */
-static unsigned eal_mem_mb(const struct dp *dp)
+/* EAL is per process: its state lives here, not in struct dp. */
+static bool eal_up;
+static char file_prefix[64];
+
+/* Memory EAL needs for its pools (frames of the largest MTU, generously)
+ * and for guest RAM it must share (virtio-user). */
+static unsigned eal_mem_mb(const struct dp_config *cfg, uint64_t shared)
 {
 	unsigned max_frame = 2048;
 
-	for (unsigned i = 0; i < dp->nb_nics; i++)
-		if (dp->nics[i].max_frame > max_frame)
-			max_frame = dp->nics[i].max_frame;
-	return EAL_MEM_MB_MIN + (DP_POOL_SIZE * (max_frame + 512)) / (1 << 20);
+	for (unsigned i = 0; i < cfg->nb_nics; i++)
+		if (cfg->nics[i].mtu + 14u > max_frame)
+			max_frame = cfg->nics[i].mtu + 14u;
+	return EAL_MEM_MB_MIN + (DP_POOL_SIZE * (max_frame + 512)) / (1 << 20) +
+	       (unsigned)(shared >> 20);
 }
 
 static int add_arg(char **argv, int *argc, const char *fmt, ...)
@@ -84,18 +90,18 @@ static int add_extra_args(char **argv, int *argc, const char *extra)
 	return ret;
 }
 
-static int build_args(struct dp *dp, char **argv, int *argc)
+static int build_args(const struct dp_config *cfg, uint64_t shared, char **argv,
+		      int *argc)
 {
-	int poll_cpu = dp->cfg.poll_cpu, vcpu_cpu = dp->cfg.vcpu_cpu, ok = 0;
+	int poll_cpu = cfg->poll_cpu, vcpu_cpu = cfg->vcpu_cpu, ok = 0;
 	char buf[128];
-	unsigned mem_mb = eal_mem_mb(dp);
-	bool huge = !dp->cfg.no_huge && free_hugepages_2m() * 2 >= mem_mb;
+	unsigned mem_mb = eal_mem_mb(cfg, shared);
+	bool huge = !cfg->no_huge && free_hugepages_2m() * 2 >= mem_mb;
 
-	dp->poll_lcore = 1;
 	ok |= add_arg(argv, argc, "%s", "hvt-dpdk");
-	snprintf(dp->file_prefix, sizeof(dp->file_prefix), "hvt-dpdk-%d",
+	snprintf(file_prefix, sizeof(file_prefix), "hvt-dpdk-%d",
 		 (int)getpid());
-	ok |= add_arg(argv, argc, "--file-prefix=%s", dp->file_prefix);
+	ok |= add_arg(argv, argc, "--file-prefix=%s", file_prefix);
 	/* lcore 0 (control) may run anywhere; lcore 1 polls on its CPU. */
 	snprintf(buf, sizeof(buf), "0@(%d,%d),1@%d", vcpu_cpu, poll_cpu,
 		 poll_cpu);
@@ -107,7 +113,7 @@ static int build_args(struct dp *dp, char **argv, int *argc)
 		ok |= add_arg(argv, argc, "%s", "--in-memory");
 		ok |= add_arg(argv, argc, "%s", "--single-file-segments");
 	} else {
-		if (!dp->cfg.no_huge)
+		if (!cfg->no_huge)
 			dp_log(DP_WARN,
 			       "fewer than %u MiB of free 2 MiB hugepages: "
 			       "DPDK uses normal pages (slower)",
@@ -116,23 +122,25 @@ static int build_args(struct dp *dp, char **argv, int *argc)
 		ok |= add_arg(argv, argc, "%s", "--no-shconf");
 	}
 	ok |= add_arg(argv, argc, "--log-level=%s",
-		      dp->cfg.verbosity > 1 ? "*:info" : "*:error");
-	ok |= add_extra_args(argv, argc, dp->cfg.eal_args);
+		      cfg->verbosity > 1 ? "*:info" : "*:error");
+	ok |= add_extra_args(argv, argc, cfg->eal_args);
 	argv[*argc] = NULL;
 	return ok == 0 ? 0 : -1;
 }
 
-int dp_eal_init(struct dp *dp)
+int dp_eal_start(const struct dp_config *cfg, uint64_t shared)
 {
 	char *argv[EAL_MAX_ARGS] = {0};
 	int argc = 0, ret = -1;
 
-	if (build_args(dp, argv, &argc) < 0) {
+	if (eal_up)
+		return 0;
+	if (build_args(cfg, shared, argv, &argc) < 0) {
 		dp_log(DP_ERR, "too many EAL arguments (at most %d)",
 		       EAL_MAX_ARGS - 16);
 		goto out;
 	}
-	if (dp->cfg.verbosity > 0) {
+	if (cfg->verbosity > 0) {
 		char line[1024] = "";
 		for (int i = 1; i < argc; i++) {
 			strncat(line, " ", sizeof(line) - strlen(line) - 1);
@@ -150,7 +158,7 @@ int dp_eal_init(struct dp *dp)
 		       rte_strerror(rte_errno));
 		goto out;
 	}
-	dp->eal_up = true;
+	eal_up = true;
 	ret = 0;
 out:
 	for (int i = 0; i < argc; i++)
@@ -168,16 +176,27 @@ static int remove_entry(const char *path, const struct stat *st, int flag,
 	return 0;
 }
 
-void dp_eal_cleanup(struct dp *dp)
+void dp_eal_stop(void)
 {
 	char dir[128];
 
-	if (dp->eal_up)
+	if (eal_up)
 		rte_eal_cleanup();
-	dp->eal_up = false;
-	if (dp->file_prefix[0] == '\0')
+	eal_up = false;
+	if (file_prefix[0] == '\0')
 		return;
 	/* EAL leaves /var/run/dpdk/<prefix>/ (telemetry socket, config). */
-	snprintf(dir, sizeof(dir), "/var/run/dpdk/%s", dp->file_prefix);
+	snprintf(dir, sizeof(dir), "/var/run/dpdk/%s", file_prefix);
+	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	file_prefix[0] = '\0';
+}
+
+void dp_eal_forget(void)
+{
+	char dir[128];
+
+	if (file_prefix[0] == '\0')
+		return;
+	snprintf(dir, sizeof(dir), "/var/run/dpdk/%s", file_prefix);
 	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
 }

@@ -21,6 +21,7 @@
 
 #define RING_BUDGET 64
 #define SLEEP_NO_INTR_MS 1 /* a port that cannot wake us: re-check often */
+#define LINK_CHECKS_PER_SEC 10
 
 void dp_set_fault(struct dp *dp, const char *fmt, ...)
 {
@@ -116,9 +117,25 @@ static void ring_tx_free(void *addr, void *opaque)
 	hc_ring_write_done(&t->dp->ring, t->token);
 }
 
+/* Copy a ring frame into an mbuf: its slot is free again at once. */
+static int ring_write_copy(struct dp *dp, struct dp_nic *nic, const void *frame,
+			   uint32_t len, uint32_t token)
+{
+	struct rte_mbuf *m = frame_copy(dp, frame, len);
+
+	if (m == NULL) {
+		nic->stats.drop_no_mbuf++;
+		return HVT_R_EUNSPEC;
+	}
+	nic_queue_tx(dp, nic, m);
+	hc_ring_write_done(&dp->ring, token);
+	return HVT_R_OK;
+}
+
 static int ring_write(void *opaque, uint64_t handle, const void *frame,
 		      uint32_t len, uint32_t token)
 {
+	const void *frame_hva = frame;
 	struct dp *dp = opaque;
 	struct dp_nic *nic = nic_get(dp, handle);
 	uint32_t slot = token & HVT_RING_MASK;
@@ -130,6 +147,13 @@ static int ring_write(void *opaque, uint64_t handle, const void *frame,
 	if (len > nic->max_frame) {
 		nic->stats.drop_guest_error++;
 		return HVT_R_EINVAL;
+	}
+	if (nic->needs_dpdk_mem) {
+		/* The peer reads DPDK memory only: use the frame's alias
+		 * there, or copy a frame outside it (kernel image). */
+		frame = dp_shared_alias(frame, len);
+		if (frame == NULL)
+			return ring_write_copy(dp, nic, frame_hva, len, token);
 	}
 	m = rte_pktmbuf_alloc(dp->hdr_pool);
 	if (m == NULL) {
@@ -259,7 +283,9 @@ static bool all_ports_wake_us(const struct dp *dp)
 static void poller_sleep(struct dp *dp)
 {
 	struct epoll_event ev[8];
-	int timeout = all_ports_wake_us(dp) ? -1 : SLEEP_NO_INTR_MS;
+	/* Wake at least for the periodic link check. */
+	int timeout = all_ports_wake_us(dp) ? 1000 / LINK_CHECKS_PER_SEC
+					    : SLEEP_NO_INTR_MS;
 
 	/* Announce sleep, then re-check everything a waker could have
 	 * missed (seq_cst orders the flag before the checks). */
@@ -284,16 +310,41 @@ wake:
 		hc_ring_wake(&dp->ring);
 }
 
+/*
+ * Link state of every ethdev port, for stats. Reading it is also what
+ * lets a virtio-user server port accept its peer again after the peer
+ * went away (DPDK reconnects in link_update), so it runs here, on the
+ * thread that owns the port's queues.
+ */
+static void check_links(struct dp *dp)
+{
+	for (unsigned i = 0; i < dp->nb_nics; i++) {
+		struct dp_nic *nic = &dp->nics[i];
+		struct rte_eth_link link;
+
+		if (!nic->is_ethdev)
+			continue;
+		if (rte_eth_link_get_nowait(nic->port_id, &link) == 0)
+			atomic_store_explicit(&nic->link_up, link.link_status,
+					      memory_order_relaxed);
+	}
+}
+
 int dp_poll_loop(void *arg)
 {
 	struct dp *dp = arg;
-	uint64_t idle_cycles = dp->cfg.idle_ns * rte_get_tsc_hz() / 1000000000;
-	uint64_t last_work = rte_get_tsc_cycles();
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t idle_cycles = dp->cfg.idle_ns * hz / 1000000000;
+	uint64_t last_work = rte_get_tsc_cycles(), last_link = 0;
 
 	while (!atomic_load_explicit(&dp->stop, memory_order_relaxed) &&
 	       !atomic_load_explicit(&dp->faulted, memory_order_relaxed)) {
-		uint64_t now;
+		uint64_t now = rte_get_tsc_cycles();
 
+		if (now - last_link > hz / LINK_CHECKS_PER_SEC) {
+			check_links(dp);
+			last_link = now;
+		}
 		if (poll_once(dp) > 0) {
 			last_work = rte_get_tsc_cycles();
 			continue;

@@ -69,11 +69,15 @@ static int nic_devargs(struct dp_nic *nic, char *buf, size_t len)
 			 (int)strcspn(s->devargs, ","), s->devargs);
 		return 0;
 	case DP_PORT_VIRTIO_USER:
-		dp_log(DP_ERR,
-		       "--net:%s: virtio-user ports are not "
-		       "implemented yet; use vhostN or vhost:PATH",
-		       nic->cfg.name);
-		return -1;
+		/* Probed after guest RAM became DPDK memory, so the memory
+		 * table the peer gets now covers it. */
+		nic->needs_dpdk_mem = true;
+		snprintf(nic->devname, sizeof(nic->devname),
+			 "net_virtio_user%u", h);
+		snprintf(buf, len,
+			 "%s,path=%s,queues=1,queue_size=1024,server=%d",
+			 nic->devname, s->path, s->server ? 1 : 0);
+		return 0;
 	case DP_PORT_TAP_FD:
 		break;
 	}
@@ -110,12 +114,19 @@ static int configure_port(struct dp *dp, struct dp_nic *nic)
 			return -1;
 		}
 	}
+	/* Zero-copy TX holds the guest's ring slot until the PMD frees the
+	 * mbuf. virtio frees sent mbufs only when short of descriptors (and
+	 * has no tx_done_cleanup): make it clean up on every burst, or the
+	 * guest's ring fills with retired-but-held slots. */
+	struct rte_eth_txconf txconf = info.default_txconf;
+	if (nic->cfg.spec.kind == DP_PORT_VIRTIO_USER)
+		txconf.tx_free_thresh = DP_PORT_RING_SIZE - 8;
 	if (rte_eth_rx_queue_setup(port, 0, DP_PORT_RING_SIZE,
 				   (unsigned)rte_eth_dev_socket_id(port), NULL,
 				   dp->pool) != 0 ||
 	    rte_eth_tx_queue_setup(port, 0, DP_PORT_RING_SIZE,
 				   (unsigned)rte_eth_dev_socket_id(port),
-				   NULL) != 0) {
+				   &txconf) != 0) {
 		dp_log(DP_ERR, "%s: queue set-up failed", nic->devname);
 		return -1;
 	}
@@ -156,6 +167,10 @@ static int open_ethdev(struct dp *dp, struct dp_nic *nic)
 		dp_log(DP_INFO, "--net:%s: vhost-user socket %s (%s)",
 		       nic->cfg.name, nic->cfg.spec.path,
 		       nic->cfg.spec.client ? "client" : "server");
+	if (nic->cfg.spec.kind == DP_PORT_VIRTIO_USER)
+		dp_log(DP_INFO, "--net:%s: virtio-user on %s (%s)",
+		       nic->cfg.name, nic->cfg.spec.path,
+		       nic->cfg.spec.server ? "server" : "client");
 	return 0;
 }
 
@@ -193,7 +208,10 @@ int dp_nic_open(struct dp *dp, struct dp_nic *nic)
 void dp_nic_close(struct dp *dp, struct dp_nic *nic)
 {
 	(void)dp;
-	if (nic->is_ethdev) {
+	/* DPDK 22.11's virtio-user in server mode can PANIC in its interrupt
+	 * thread when stopped after a peer reconnected (a stale fd): leave
+	 * it to process exit. */
+	if (nic->is_ethdev && !nic->needs_dpdk_mem) {
 		rte_eth_dev_stop(nic->port_id);
 		rte_eth_dev_close(nic->port_id);
 		nic->is_ethdev = false;

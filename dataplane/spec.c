@@ -182,3 +182,11 @@ int dp_port_spec_parse(const char *spec, const char *opt,
 	memcpy(out->ifname, spec, strlen(spec) + 1);
 	return 0;
 }
+
+bool dp_needs_shared_mem(const struct dp_config *cfg)
+{
+	for (unsigned i = 0; i < cfg->nb_nics; i++)
+		if (cfg->nics[i].spec.kind == DP_PORT_VIRTIO_USER)
+			return true;
+	return false;
+}

@@ -45,11 +45,16 @@ void dp_stats_print(const struct dp *dp)
 		const struct dp_nic *n = &dp->nics[i];
 		const struct dp_nic_stats *s = &n->stats;
 		dp_log(DP_ERR,
-		       "net %s (%s %s): rx %llu pkts %llu bytes, tx %llu pkts "
+		       "net %s (%s %s, link %s): rx %llu pkts %llu bytes, tx "
+		       "%llu pkts "
 		       "%llu bytes, dropped: %llu too big for the guest, %llu "
 		       "no mbuf, %llu tx rejected, %llu bad guest requests",
 		       n->cfg.name, dp_port_kind_name(n->cfg.spec.kind),
-		       n->devname, (unsigned long long)LOAD(s->rx_packets),
+		       n->devname,
+		       !n->is_ethdev		  ? "n/a"
+		       : atomic_load(&n->link_up) ? "up"
+						  : "down",
+		       (unsigned long long)LOAD(s->rx_packets),
 		       (unsigned long long)LOAD(s->rx_bytes),
 		       (unsigned long long)LOAD(s->tx_packets),
 		       (unsigned long long)LOAD(s->tx_bytes),
@@ -90,6 +95,12 @@ static int telemetry_stats(const char *cmd, const char *params,
 		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
 			rte_tel_data_add_dict_u64(nd, fields[f].name,
 						  field_get(&n->stats, f));
+		rte_tel_data_add_dict_string(nd, "link",
+					     !n->is_ethdev ? "n/a"
+					     : atomic_load(&n->link_up)
+						 ? "up"
+						 : "down");
+		rte_tel_data_add_dict_string(nd, "port", n->devname);
 		rte_tel_data_add_dict_container(d, n->cfg.name, nd, 0);
 	}
 	return 0;

@@ -46,6 +46,7 @@ struct tender {
 	char cmdline[HVT_CMDLINE_MAX];
 	bool is_pvm;
 	/* Dataplane, when the guest has NICs. */
+	struct dp_config dc;
 	struct dp *dp;
 	int kick_fd;
 	uint64_t ring_gpa; /* 0: no shared ring */
@@ -157,7 +158,6 @@ static void dataplane_config(struct tender *t, struct dp_config *dc)
  */
 static int start_dataplane(struct tender *t)
 {
-	struct dp_config dc;
 	char err[512];
 
 	t->kick_fd = -1;
@@ -171,13 +171,52 @@ static int start_dataplane(struct tender *t)
 			return -1;
 		}
 	}
-	dataplane_config(t, &dc);
 	t->hc.gmem =
 	    (struct hc_gmem){.base = t->gmem.hva, .size = t->gmem.size};
-	t->dp = dp_start(&dc, &t->hc.gmem, t->hc.devs,
+	t->dp = dp_start(&t->dc, &t->hc.gmem, t->hc.devs,
 			 t->ring_gpa ? t->gmem.hva + t->ring_gpa : NULL,
 			 t->kick_fd, err, sizeof(err));
 	if (t->dp == NULL) {
+		tlog_err("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Guest RAM. With NICs, the part above the kernel image is packet memory:
+ * hugepages, or DPDK memory when a virtio-user peer must map it (EAL then
+ * starts here, before the guest boots); the shared ring sits above it.
+ */
+static int map_guest_ram(struct tender *t)
+{
+	uint64_t extra = 0, huge_from = UINT64_MAX;
+	bool shared = false;
+	char err[512];
+	int ret;
+
+	if (t->cfg.nb_nets > 0) {
+		huge_from = (t->elf.kernel_end + HVT_HUGE_PAGE_SIZE - 1) &
+			    ~(HVT_HUGE_PAGE_SIZE - 1);
+		if (t->cfg.net_ring) {
+			extra = HVT_RING_REGION_SIZE;
+			t->ring_gpa = t->cfg.mem_size;
+		}
+		dataplane_config(t, &t->dc);
+		shared = dp_needs_shared_mem(&t->dc);
+	}
+	ret = tender_guest_mem_map(&t->gmem, t->cfg.mem_size, extra,
+				   shared ? UINT64_MAX : huge_from);
+	if (ret < 0) {
+		tlog_err("--mem: cannot map %llu MiB of guest memory: %s",
+			 (unsigned long long)(t->cfg.mem_size >> 20),
+			 strerror(-ret));
+		return -1;
+	}
+	if (shared && huge_from < t->gmem.map_size &&
+	    dp_shared_mem_map(&t->dc, t->gmem.hva + huge_from,
+			      t->gmem.map_size - huge_from, err,
+			      sizeof(err)) < 0) {
 		tlog_err("%s", err);
 		return -1;
 	}
@@ -188,26 +227,9 @@ static int build_vm(struct tender *t)
 {
 	struct tender_boot_params bp;
 	char err[512];
-	int ret;
 
-	uint64_t extra = 0, huge_from = UINT64_MAX;
-
-	if (t->cfg.nb_nets > 0) {
-		/* Packet memory on hugepages, above the kernel image. */
-		huge_from = (t->elf.kernel_end + HVT_HUGE_PAGE_SIZE - 1) &
-			    ~(HVT_HUGE_PAGE_SIZE - 1);
-		if (t->cfg.net_ring) {
-			extra = HVT_RING_REGION_SIZE;
-			t->ring_gpa = t->cfg.mem_size;
-		}
-	}
-	ret = tender_guest_mem_map(&t->gmem, t->cfg.mem_size, extra, huge_from);
-	if (ret < 0) {
-		tlog_err("--mem: cannot map %llu MiB of guest memory: %s",
-			 (unsigned long long)(t->cfg.mem_size >> 20),
-			 strerror(-ret));
+	if (map_guest_ram(t) < 0)
 		return -1;
-	}
 	if (tender_elf_load(&t->elf, t->gmem.hva, t->gmem.size, err,
 			    sizeof(err)) < 0) {
 		tlog_err("%s", err);

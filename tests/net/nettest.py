@@ -171,7 +171,9 @@ class TestPmd:
 
     PROMPT = b"testpmd> "
 
-    def __init__(self, sockets, mode, prefix, lcores="0@0,1@0"):
+    def __init__(self, vdevs, mode, prefix, lcores="0@0,1@0"):
+        """vdevs: DPDK --vdev strings, one port each (see virtio_peer() and
+        vhost_peer())."""
         import threading
         self.prefix = prefix
         # stdbuf: testpmd's printf output would sit in a full stdio buffer
@@ -179,8 +181,8 @@ class TestPmd:
         argv = ["stdbuf", "-oL", "dpdk-testpmd", "--lcores", lcores,
                 "--no-pci", "--no-huge",
                 "-m", "256", "--file-prefix", prefix, "--log-level=*:error"]
-        for i, sock in enumerate(sockets):
-            argv += ["--vdev", f"net_virtio_user{i},path={sock},queues=1"]
+        for vdev in vdevs:
+            argv += ["--vdev", vdev]
         argv += ["--", "-i", f"--forward-mode={mode}", "--no-flush-rx",
                  "--burst=32", "--nb-cores=1", "--total-num-mbufs=4096"]
         print("starting:", " ".join(argv), flush=True)
@@ -265,6 +267,17 @@ class TestPmd:
 
     def __exit__(self, *exc):
         self.quit()
+
+
+def virtio_peer(i, sock):
+    """testpmd as the virtio-user frontend of our vhost-user port."""
+    return f"net_virtio_user{i},path={sock},queues=1"
+
+
+def vhost_peer(i, sock):
+    """testpmd as the vhost-user backend (client) of our virtio-user port
+    (server), as OVS-DPDK's dpdkvhostuserclient ports are."""
+    return f"net_vhost{i},iface={sock},queues=1,client=1"
 
 
 class Telemetry:

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: ISC
-"""A guest on a vhost-user port, dpdk-testpmd as the virtio-user peer.
+"""A guest on a vhost-user port with dpdk-testpmd as the virtio-user peer,
+or on a virtio-user port (server) with testpmd as the vhost-user backend.
 Exact packet counts both ways; the tender's counters are read while it
 runs through its telemetry command. No IP traffic: frames cross a Unix
 socket's shared memory only.
 
-usage: vhost_testpmd.py TENDER GUEST_DIR SCENARIO RING
+usage: vhost_testpmd.py TENDER GUEST_DIR SCENARIO RING [PORT]
 SCENARIO: rx        testpmd sends bursts (paced: the next once the guest
                     has the last), the sink guest counts them
           tx        the pktgen guest sends at a paced rate, testpmd counts
@@ -14,6 +15,8 @@ SCENARIO: rx        testpmd sends bursts (paced: the next once the guest
                     survives and the guest gets the later frames too
           two_nics  a 2-NIC forwarder guest between two testpmd ports
 RING: ring (Solo5 shared ring) or hypercalls (--net-ring=off)
+PORT: vhost (default: our vhost-user server, testpmd virtio-user) or
+      virtio-user (our virtio-user server, testpmd vhost-user client)
 """
 import os
 import sys
@@ -23,9 +26,13 @@ import nettest
 
 BURST = 32
 
+# Set from the command line: how our port and testpmd's are made.
+PORT = {"tender": "vhost:{sock}", "peer": nettest.virtio_peer}
+
 
 def start_tender(tender, guest, sock, ring, args):
-    argv = [tender, "--mem=32", f"--net:service=vhost:{sock}",
+    argv = [tender, "--mem=32",
+            "--net:service=" + PORT["tender"].format(sock=sock),
             f"--net-ring={'on' if ring else 'off'}", "--", guest] + args
     return nettest.Tender(argv)
 
@@ -39,7 +46,8 @@ def tender_rx(t):
 
 def connect(t, sock, mode, tag):
     nettest.wait_until("the vhost socket", lambda: os.path.exists(sock))
-    pmd = nettest.TestPmd([sock], mode, f"tpm-{tag}-{os.getpid()}")
+    pmd = nettest.TestPmd([PORT["peer"](0, sock)], mode,
+                          f"tpm-{tag}-{os.getpid()}")
     nettest.wait_until("link up", pmd.link_up, timeout=30, interval=0.1)
     return pmd
 
@@ -137,15 +145,18 @@ def scenario_two_nics(tender, d, sock, ring):
     """A 2-NIC forwarder on two vhost-user ports: testpmd sends a burst on
     each port and must get each back on the other."""
     north, south = sock + ".north", sock + ".south"
-    argv = [tender, "--mem=32", f"--net:north=vhost:{north}",
-            f"--net:south=vhost:{south}",
+    argv = [tender, "--mem=32",
+            "--net:north=" + PORT["tender"].format(sock=north),
+            "--net:south=" + PORT["tender"].format(sock=south),
             f"--net-ring={'on' if ring else 'off'}", "--",
             f"{d}/forward.hvt", f"--count={2 * BURST}", "--idle-exit=120"]
     with nettest.Tender(argv) as t:
         t.wait_output(r"forward: ready")
-        for s in (north, south):
-            nettest.wait_until("the vhost sockets", lambda: os.path.exists(s))
-        with nettest.TestPmd([north, south], "rxonly",
+        # A virtio-user server waits for its peer before the next port is
+        # made: only the first socket exists until testpmd connects.
+        nettest.wait_until("the first socket", lambda: os.path.exists(north))
+        with nettest.TestPmd([PORT["peer"](0, north),
+                              PORT["peer"](1, south)], "rxonly",
                              f"tpm-2n-{os.getpid()}") as pmd:
             for port in (0, 1):
                 nettest.wait_until(f"link up on port {port}",
@@ -182,11 +193,14 @@ SCENARIOS = {
 
 def main():
     tender, guest_dir, scenario, ring = sys.argv[1:5]
+    if len(sys.argv) > 5 and sys.argv[5] == "virtio-user":
+        PORT["tender"] = "virtio-user:{sock},server"
+        PORT["peer"] = nettest.vhost_peer
     nettest.require(tun=False, programs=["dpdk-testpmd"])
     with tempfile.TemporaryDirectory(prefix="hvt-vhost-") as tmp:
         ok = SCENARIOS[scenario](tender, guest_dir, f"{tmp}/vhost.sock",
                                  ring == "ring")
-    print("PASS" if ok else "FAIL", scenario, ring)
+    print("PASS" if ok else "FAIL", scenario, ring, PORT["tender"])
     return 0 if ok else 1
 
 

@@ -42,8 +42,8 @@ static void expect_error(const char *s, const char *frag1, const char *frag2)
 	if (strncmp(err, OPT ":", strlen(OPT ":")) != 0 ||
 	    (frag1 != NULL && strstr(err, frag1) == NULL) ||
 	    (frag2 != NULL && strstr(err, frag2) == NULL))
-		fail_msg("'%s': message '%s' lacks '" OPT ":' / '%s' / '%s'",
-			 s, err, frag1 ? frag1 : "", frag2 ? frag2 : "");
+		fail_msg("'%s': message '%s' lacks '" OPT ":' / '%s' / '%s'", s,
+			 err, frag1 ? frag1 : "", frag2 ? frag2 : "");
 }
 
 /* An interface-name error: names the value, quoted, and what is accepted. */
@@ -254,8 +254,7 @@ static void test_virtio_user(void **state)
 	assert_true(spec.server);
 	assert_false(spec.client);
 
-	expect_error("virtio-user:/run/ovs.sock,client", "'client'",
-		     ",server");
+	expect_error("virtio-user:/run/ovs.sock,client", "'client'", ",server");
 	expect_error("virtio-user:,server", "missing socket path", NULL);
 	expect_error("virtio-user:", "missing socket path", NULL);
 }
