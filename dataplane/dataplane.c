@@ -159,6 +159,24 @@ struct dp *dp_start(const struct dp_config *cfg, const struct hc_gmem *gmem,
 		snprintf(err, err_len, "dataplane: out of memory");
 		return NULL;
 	}
+	if (cfg->nb_nics > HVT_MFT_MAX_ENTRIES - 1) {
+		snprintf(err, err_len, "dataplane: %u NICs: at most %d",
+			 cfg->nb_nics, HVT_MFT_MAX_ENTRIES - 1);
+		free(dp);
+		return NULL;
+	}
+	for (unsigned i = 0; i < cfg->nb_nics; i++) {
+		uint32_t h = cfg->nics[i].handle;
+		if (h == 0 || h >= HVT_MFT_MAX_ENTRIES || dp->by_handle[h]) {
+			snprintf(err, err_len,
+				 "dataplane: NIC '%s' has bad or duplicate "
+				 "handle %u",
+				 cfg->nics[i].name, h);
+			free(dp);
+			return NULL;
+		}
+		dp->by_handle[h] = &dp->nics[i];
+	}
 	dp->cfg = *cfg;
 	log_verbosity = cfg->verbosity;
 	dp->gmem = *gmem;
@@ -174,7 +192,6 @@ struct dp *dp_start(const struct dp_config *cfg, const struct hc_gmem *gmem,
 			nic->cfg.mtu = 1500;
 		nic->max_frame = nic->cfg.mtu + 14u;
 		nic->intr_fd = nic->tap.fd = -1;
-		dp->by_handle[nic->cfg.handle] = nic;
 	}
 	if (ring_hva != NULL) {
 		dp->has_ring = true;
@@ -286,31 +303,54 @@ static int collect_ready(struct dp *dp, uint64_t *ready_set)
 	return n;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 int dp_poll(struct dp *dp, uint64_t timeout_ns, uint64_t *ready_set,
 	    const void *sigmask)
 {
-	struct timespec ts = {
-	    .tv_sec = (time_t)(timeout_ns / 1000000000ULL),
-	    .tv_nsec = (long)(timeout_ns % 1000000000ULL),
-	};
 	struct pollfd pfd = {.fd = dp->rx_evt_fd, .events = POLLIN};
-	uint64_t v;
+	uint64_t deadline, v;
 	int n = collect_ready(dp, ready_set);
 
 	if (n > 0 || timeout_ns == 0)
 		return n;
-	/* seq_cst: the flag is visible before the re-check, so the poll
-	 * thread either sees us waiting or we see its frames. */
-	atomic_store(&dp->vcpu_waiting, 1);
-	n = collect_ready(dp, ready_set);
-	if (n == 0) {
-		ppoll(&pfd, 1, &ts, sigmask);
-		if (read(dp->rx_evt_fd, &v, sizeof(v)) < 0)
-			v = 0; /* timeout or signal: nothing to drain */
+	deadline = now_ns() + timeout_ns;
+	if (deadline < timeout_ns)
+		deadline = UINT64_MAX;
+	for (;;) {
+		uint64_t now = now_ns();
+		struct timespec ts;
+		int ret;
+
+		if (now >= deadline)
+			return 0;
+		ts.tv_sec = (time_t)((deadline - now) / 1000000000ULL);
+		ts.tv_nsec = (long)((deadline - now) % 1000000000ULL);
+		/* seq_cst: the flag is visible before the re-check, so the
+		 * poll thread either sees us waiting or we see its frames. */
+		atomic_store(&dp->vcpu_waiting, 1);
 		n = collect_ready(dp, ready_set);
+		if (n > 0) {
+			atomic_store(&dp->vcpu_waiting, 0);
+			return n;
+		}
+		ret = ppoll(&pfd, 1, &ts, sigmask);
+		atomic_store(&dp->vcpu_waiting, 0);
+		if (ret > 0 && read(dp->rx_evt_fd, &v, sizeof(v)) < 0)
+			v = 0; /* drained by an earlier read */
+		n = collect_ready(dp, ready_set);
+		/* Frames, or a signal (the caller checks for a stop); a stale
+		 * wake-up from an earlier wait just waits on. */
+		if (n > 0 || (ret < 0 && errno == EINTR) ||
+		    atomic_load(&dp->faulted))
+			return n;
 	}
-	atomic_store(&dp->vcpu_waiting, 0);
-	return n;
 }
 
 static void close_fd(int *fd)

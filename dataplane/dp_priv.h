@@ -45,6 +45,7 @@ struct dp_nic {
 	struct dp_nic_config cfg;
 	bool is_ethdev;
 	bool needs_dpdk_mem; /* virtio-user: TX buffers must be DPDK memory */
+	bool tx_zero_copy;   /* the port reads frames by virtual address */
 	uint16_t port_id;
 	bool probed;
 	char devname[64];

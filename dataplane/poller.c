@@ -148,6 +148,8 @@ static int ring_write(void *opaque, uint64_t handle, const void *frame,
 		nic->stats.drop_guest_error++;
 		return HVT_R_EINVAL;
 	}
+	if (!nic->tx_zero_copy)
+		return ring_write_copy(dp, nic, frame, len, token);
 	if (nic->needs_dpdk_mem) {
 		/* The peer reads DPDK memory only: use the frame's alias
 		 * there, or copy a frame outside it (kernel image). */

@@ -192,6 +192,12 @@ int dp_nic_open(struct dp *dp, struct dp_nic *nic)
 {
 	const struct dp_port_spec *s = &nic->cfg.spec;
 
+	/* Guest frames go to the port by virtual address (RTE_BAD_IOVA):
+	 * right for virtual devices, which copy or share by VA; a physical
+	 * NIC would DMA from an IOVA we do not have, so it gets copies. */
+	nic->tx_zero_copy =
+	    s->kind != DP_PORT_DPDK || strncmp(s->devargs, "net_", 4) == 0;
+
 	nic->intr_fd = -1;
 	nic->tap.fd = -1;
 	/* DPDK's tap PMD creates the tap but cannot attach to one made the

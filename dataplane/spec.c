@@ -65,9 +65,13 @@ static bool is_valid_ifname(const char *name)
 	if (len == 0 || len > 15 || strcmp(name, ".") == 0 ||
 	    strcmp(name, "..") == 0)
 		return false;
-	for (size_t i = 0; i < len; i++)
-		if (name[i] == '/' || name[i] == ':' || name[i] <= ' ')
+	/* ',' and '=' would also split DPDK's devargs. */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (c == '/' || c == ':' || c == ',' || c == '=' || c <= ' ' ||
+		    c == 0x7f)
 			return false;
+	}
 	return true;
 }
 
@@ -93,6 +97,11 @@ static int parse_path_flag(const char *value, const char *flag, const char *opt,
 	}
 	if (len == 0)
 		return fail(err, err_len, "%s: missing socket path", opt);
+	/* The path goes into DPDK devargs, which ',' and '=' would split. */
+	if (memchr(value, '=', len) != NULL)
+		return fail(err, err_len,
+			    "%s: socket path '%.*s' contains '=': not accepted",
+			    opt, (int)len, value);
 	if (len >= sizeof(out->path))
 		return fail(err, err_len,
 			    "%s: socket path is %zu bytes: at most %zu fit a "
@@ -174,7 +183,8 @@ int dp_port_spec_parse(const char *spec, const char *opt,
 	if (!is_valid_ifname(spec))
 		return fail(err, err_len,
 			    "%s: '%s' is not an interface name (1 to 15 "
-			    "characters without '/', ':' or spaces), vhostN, "
+			    "characters without '/', ':', ',', '=' or spaces), "
+			    "vhostN, "
 			    "vhost:PATH[,client], virtio-user:PATH[,server], "
 			    "dpdk:DEVARGS or @FD",
 			    opt, spec);

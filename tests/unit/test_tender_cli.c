@@ -184,8 +184,9 @@ static void test_net_errors(void **state)
 		snprintf(opt, sizeof(opt), "--net-mac:s=%s", bad_macs[i]);
 		expect_error(ARGC(argv), argv, "is not a MAC address", NULL);
 	}
-	const char *bad_ifs[] = {"0123456789abcdef", "a/b", "a b", "tap:0",
-				 ".."};
+	const char *bad_ifs[] = {
+	    "0123456789abcdef", "a/b", "a b", "tap:0", "..",
+	    "a,remote=lo",	"a=b"};
 
 	for (size_t i = 0; i < sizeof(bad_ifs) / sizeof(bad_ifs[0]); i++) {
 		char opt[64];
@@ -240,6 +241,8 @@ static void test_net_port_errors(void **state)
 		     "only flag accepted is ',client'");
 	expect_error(ARGC(nopath), nopath, "missing socket path", NULL);
 	expect_error(ARGC(nodev), nodev, "dpdk:DEVARGS", NULL);
+	char *eqpath[] = {"t", "--net:a=vhost:/tmp/a=b", "k"};
+	expect_error(ARGC(eqpath), eqpath, "/tmp/a=b", "contains '='");
 	expect_error(ARGC(mtu_low), mtu_low, "--net-mtu:a=67", "68 to 65521");
 	expect_error(ARGC(mtu_junk), mtu_junk, "1500x", NULL);
 	expect_error(ARGC(mtu_alone), mtu_alone, "without --net:a=SPEC", NULL);
