@@ -45,7 +45,8 @@ struct dp_nic {
 	struct dp_nic_config cfg;
 	bool is_ethdev;
 	bool needs_dpdk_mem; /* virtio-user: TX buffers must be DPDK memory */
-	bool tx_zero_copy;   /* the port reads frames by virtual address */
+	bool tx_zero_copy; /* the port reads frames by virtual address */
+	bool tx_done_in_burst; /* and is done with them when tx_burst returns */
 	uint16_t port_id;
 	bool probed;
 	char devname[64];
@@ -74,6 +75,7 @@ struct dp_mailbox {
 	void *buf;
 	uint64_t len;
 	int ret;
+	bool answered; /* poll thread: result set, buffer maybe still held */
 };
 
 enum dp_state { DP_STARTING, DP_READY, DP_FAILED };
@@ -96,6 +98,9 @@ struct dp {
 	struct hc_ring ring;
 	struct rte_mbuf_ext_shared_info shinfo[HVT_RING_ENTRIES];
 	struct dp_tx_token tokens[HVT_RING_ENTRIES];
+	/* NET_WRITE sent in place (poll thread). */
+	struct rte_mbuf_ext_shared_info hc_shinfo;
+	bool hc_tx_busy;
 
 	struct rte_mempool *pool; /* RX and copied TX frames */
 	struct rte_mempool *hdr_pool; /* zero-copy TX headers */

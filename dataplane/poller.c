@@ -195,16 +195,62 @@ const struct hc_ring_ops dp_ring_ops = {
     .read = ring_read,
 };
 
+/* A hypercall frame sent in place: the guest's buffer is free again when
+ * the port frees the mbuf. */
+static void hc_tx_free(void *addr, void *opaque)
+{
+	struct dp *dp = opaque;
+
+	(void)addr;
+	dp->hc_tx_busy = false;
+}
+
+/*
+ * NET_WRITE. Ports that are done with a frame when tx_burst returns (tap,
+ * vhost-user) send it from the guest's buffer; the others (virtio-user,
+ * other DPDK devices may hold it for long) get a copy, since the guest
+ * reuses its buffer as soon as the hypercall returns.
+ */
+static int hc_write(struct dp *dp, struct dp_nic *nic, void *buf, uint32_t len)
+{
+	struct rte_mbuf *m;
+
+	if (!nic->tx_done_in_burst) {
+		m = frame_copy(dp, buf, len);
+	} else if ((m = rte_pktmbuf_alloc(dp->hdr_pool)) != NULL) {
+		dp->hc_shinfo.free_cb = hc_tx_free;
+		dp->hc_shinfo.fcb_opaque = dp;
+		rte_mbuf_ext_refcnt_set(&dp->hc_shinfo, 1);
+		rte_pktmbuf_attach_extbuf(m, buf, RTE_BAD_IOVA, (uint16_t)len,
+					  &dp->hc_shinfo);
+		m->data_off = 0;
+		m->data_len = (uint16_t)len;
+		m->pkt_len = len;
+		dp->hc_tx_busy = true;
+	}
+	if (m == NULL) {
+		nic->stats.drop_no_mbuf++;
+		return HVT_R_AGAIN;
+	}
+	nic_queue_tx(dp, nic, m);
+	dp_nic_tx_flush(dp, nic);
+	return HVT_R_OK;
+}
+
 /* The vCPU's NET_READ / NET_WRITE hypercall, if one is posted. */
 static unsigned mailbox_serve(struct dp *dp)
 {
 	struct dp_mailbox *mb = &dp->mbox;
 	struct dp_nic *nic;
-	struct rte_mbuf *m;
 
 	if (atomic_load_explicit(&mb->state, memory_order_acquire) !=
 	    DP_MBOX_POSTED)
 		return 0;
+	/* A port still holding the last frame sent in place: not yet. */
+	if (dp->hc_tx_busy)
+		return 1;
+	if (mb->answered)
+		goto done;
 	nic = nic_get(dp, mb->handle);
 	if (nic == NULL) {
 		mb->ret = HVT_R_EINVAL;
@@ -213,15 +259,14 @@ static unsigned mailbox_serve(struct dp *dp)
 	} else if (mb->len == 0 || mb->len > nic->max_frame) {
 		nic->stats.drop_guest_error++;
 		mb->ret = HVT_R_EINVAL;
-	} else if ((m = frame_copy(dp, mb->buf, (uint32_t)mb->len)) == NULL) {
-		nic->stats.drop_no_mbuf++;
-		mb->ret = HVT_R_AGAIN;
 	} else {
-		/* Copied: the guest may reuse its buffer when we answer. */
-		nic_queue_tx(dp, nic, m);
-		dp_nic_tx_flush(dp, nic);
-		mb->ret = HVT_R_OK;
+		mb->ret = hc_write(dp, nic, mb->buf, (uint32_t)mb->len);
 	}
+	mb->answered = true;
+	if (dp->hc_tx_busy)
+		return 1; /* answer once the port let go of the buffer */
+done:
+	mb->answered = false;
 	/* Release: the results above are visible before DONE. */
 	atomic_store_explicit(&mb->state, DP_MBOX_DONE, memory_order_release);
 	return 1;

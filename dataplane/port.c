@@ -197,6 +197,11 @@ int dp_nic_open(struct dp *dp, struct dp_nic *nic)
 	 * NIC would DMA from an IOVA we do not have, so it gets copies. */
 	nic->tx_zero_copy =
 	    s->kind != DP_PORT_DPDK || strncmp(s->devargs, "net_", 4) == 0;
+	/* Tap (PMD or ours) and vhost-user copy the frame out inside
+	 * tx_burst and free it there. */
+	nic->tx_done_in_burst = s->kind == DP_PORT_TAP ||
+				s->kind == DP_PORT_TAP_FD ||
+				s->kind == DP_PORT_VHOST;
 
 	nic->intr_fd = -1;
 	nic->tap.fd = -1;
