@@ -544,6 +544,8 @@ void tender_cli_usage(const char *prog, void (*out)(const char *line))
 	    "at " DP_VHOST_DEFAULT_DIR "/vhostN.sock",
 	    "      vhost:PATH[,client]     a vhost-user socket at PATH "
 	    "(server, or client)",
+	    "      virtio-user:PATH[,server]  the virtio frontend of a "
+	    "vswitch's vhost-user socket",
 	    "      dpdk:DEVARGS            any DPDK device (net_null0, "
 	    "net_ring0, a PCI address, ...)",
 	    "  --net-mac:NAME=MAC        MAC address of network device NAME "

@@ -274,6 +274,12 @@ def virtio_peer(i, sock):
     return f"net_virtio_user{i},path={sock},queues=1"
 
 
+def virtio_server_peer(i, sock):
+    """testpmd as a listening virtio-user frontend: our vhost-user port is
+    the client."""
+    return f"net_virtio_user{i},path={sock},queues=1,server=1"
+
+
 def vhost_peer(i, sock):
     """testpmd as the vhost-user backend (client) of our virtio-user port
     (server), as OVS-DPDK's dpdkvhostuserclient ports are."""

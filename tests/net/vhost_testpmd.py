@@ -15,7 +15,8 @@ SCENARIO: rx        testpmd sends bursts (paced: the next once the guest
                     survives and the guest gets the later frames too
           two_nics  a 2-NIC forwarder guest between two testpmd ports
 RING: ring (Solo5 shared ring) or hypercalls (--net-ring=off)
-PORT: vhost (default: our vhost-user server, testpmd virtio-user) or
+PORT: vhost (default: our vhost-user server, testpmd virtio-user),
+      vhost-client (our vhost-user client, testpmd virtio-user server) or
       virtio-user (our virtio-user server, testpmd vhost-user client)
 """
 import os
@@ -27,7 +28,8 @@ import nettest
 BURST = 32
 
 # Set from the command line: how our port and testpmd's are made.
-PORT = {"tender": "vhost:{sock}", "peer": nettest.virtio_peer}
+PORT = {"tender": "vhost:{sock}", "peer": nettest.virtio_peer,
+        "we_listen": True}
 
 
 def start_tender(tender, guest, sock, ring, args):
@@ -45,7 +47,8 @@ def tender_rx(t):
 
 
 def connect(t, sock, mode, tag):
-    nettest.wait_until("the vhost socket", lambda: os.path.exists(sock))
+    if PORT["we_listen"]:
+        nettest.wait_until("the vhost socket", lambda: os.path.exists(sock))
     pmd = nettest.TestPmd([PORT["peer"](0, sock)], mode,
                           f"tpm-{tag}-{os.getpid()}")
     nettest.wait_until("link up", pmd.link_up, timeout=30, interval=0.1)
@@ -130,6 +133,8 @@ def scenario_reconnect(tender, d, sock, ring):
         nettest.wait_until("the first frames in the guest",
                            lambda: tender_rx(t) >= rounds * BURST)
         pmd.kill()
+        if not PORT["we_listen"] and os.path.exists(sock):
+            os.unlink(sock)  # the dead server's socket, as a restart would
         pmd = connect(t, sock, "rxonly", "rc2")
         try:
             send_rounds(t, pmd, rounds, already=rounds * BURST)
@@ -154,7 +159,9 @@ def scenario_two_nics(tender, d, sock, ring):
         t.wait_output(r"forward: ready")
         # A virtio-user server waits for its peer before the next port is
         # made: only the first socket exists until testpmd connects.
-        nettest.wait_until("the first socket", lambda: os.path.exists(north))
+        if PORT["we_listen"]:
+            nettest.wait_until("the first socket",
+                               lambda: os.path.exists(north))
         with nettest.TestPmd([PORT["peer"](0, north),
                               PORT["peer"](1, south)], "rxonly",
                              f"tpm-2n-{os.getpid()}") as pmd:
@@ -193,9 +200,14 @@ SCENARIOS = {
 
 def main():
     tender, guest_dir, scenario, ring = sys.argv[1:5]
-    if len(sys.argv) > 5 and sys.argv[5] == "virtio-user":
+    port = sys.argv[5] if len(sys.argv) > 5 else "vhost"
+    if port == "virtio-user":
         PORT["tender"] = "virtio-user:{sock},server"
         PORT["peer"] = nettest.vhost_peer
+    elif port == "vhost-client":
+        PORT["tender"] = "vhost:{sock},client"
+        PORT["peer"] = nettest.virtio_server_peer
+        PORT["we_listen"] = False
     nettest.require(tun=False, programs=["dpdk-testpmd"])
     with tempfile.TemporaryDirectory(prefix="hvt-vhost-") as tmp:
         ok = SCENARIOS[scenario](tender, guest_dir, f"{tmp}/vhost.sock",
