@@ -20,6 +20,7 @@
 #define DP_PORT_RING_SIZE 1024
 #define DP_POOL_SIZE 8191
 #define DP_HDR_POOL_SIZE 2047 /* header-only mbufs for zero-copy TX */
+#define DP_TX_STALL_NS 10000000 /* 10 ms of a full TX queue: drop */
 
 /* Counters written by the poll thread only; read by others (telemetry,
  * exit report) with relaxed loads. */
@@ -61,6 +62,7 @@ struct dp_nic {
 	/* TX batch, poll thread only. */
 	struct rte_mbuf *txb[DP_BURST];
 	unsigned nb_txb;
+	uint64_t tx_stall_since; /* TSC when the port last refused, or 0 */
 	struct dp_nic_stats stats;
 };
 
@@ -142,6 +144,8 @@ void dp_nic_close(struct dp *dp, struct dp_nic *nic);
 /* Poll thread: receive into staging; send the TX batch. */
 unsigned dp_nic_rx(struct dp *dp, struct dp_nic *nic);
 void dp_nic_tx_flush(struct dp *dp, struct dp_nic *nic);
+/* Frames the port refused and we retry (the poll thread stays awake). */
+bool dp_nic_tx_pending(const struct dp_nic *nic);
 /* Arm (true) or disarm RX event notification before/after sleeping. */
 void dp_nic_rx_intr(struct dp_nic *nic, bool enable);
 

@@ -75,6 +75,12 @@ static void nic_queue_tx(struct dp *dp, struct dp_nic *nic, struct rte_mbuf *m)
 {
 	if (nic->nb_txb == DP_BURST)
 		dp_nic_tx_flush(dp, nic);
+	if (nic->nb_txb == DP_BURST) {
+		/* Still a full batch waiting on the port: this one drops. */
+		nic->stats.drop_tx_rejected++;
+		rte_pktmbuf_free(m);
+		return;
+	}
 	nic->txb[nic->nb_txb++] = m;
 }
 
@@ -313,8 +319,11 @@ static unsigned poll_once(struct dp *dp)
 		work += (unsigned)n;
 	}
 	work += mailbox_serve(dp);
-	for (unsigned i = 0; i < dp->nb_nics; i++)
+	for (unsigned i = 0; i < dp->nb_nics; i++) {
 		dp_nic_tx_flush(dp, &dp->nics[i]);
+		/* Retrying refused frames is work: do not sleep on them. */
+		work += dp_nic_tx_pending(&dp->nics[i]);
+	}
 	notify_vcpu(dp);
 	return work;
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <rte_bus_vdev.h>
+#include <rte_cycles.h>
 #include <rte_dev.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
@@ -262,10 +263,21 @@ unsigned dp_nic_rx(struct dp *dp, struct dp_nic *nic)
 	return nb;
 }
 
+/* Drop what the port has refused for DP_TX_STALL_NS: a peer that stopped
+ * reading must not hold guest buffers forever. */
+static void tx_drop(struct dp_nic *nic)
+{
+	nic->stats.drop_tx_rejected += nic->nb_txb;
+	/* Freeing a zero-copy frame returns its buffer to the guest. */
+	rte_pktmbuf_free_bulk(nic->txb, nic->nb_txb);
+	nic->nb_txb = 0;
+	nic->tx_stall_since = 0;
+}
+
 void dp_nic_tx_flush(struct dp *dp, struct dp_nic *nic)
 {
 	uint32_t lens[DP_BURST];
-	uint64_t errors_before = nic->tap.tx_errors;
+	uint64_t errors_before = nic->tap.tx_errors, errors;
 	uint16_t nb = (uint16_t)nic->nb_txb, sent;
 
 	(void)dp;
@@ -278,16 +290,29 @@ void dp_nic_tx_flush(struct dp *dp, struct dp_nic *nic)
 		sent = rte_eth_tx_burst(nic->port_id, 0, nic->txb, nb);
 	else
 		sent = dp_tapfd_tx(&nic->tap, nic->txb, nb);
+	errors = nic->tap.tx_errors - errors_before;
 	for (uint16_t i = 0; i < sent; i++)
 		nic->stats.tx_bytes += lens[i];
-	nic->stats.tx_packets += sent - (nic->tap.tx_errors - errors_before);
-	nic->stats.drop_tx_rejected +=
-	    (nic->tap.tx_errors - errors_before) + (uint64_t)(nb - sent);
-	/* Unsent frames are dropped, as a full NIC queue would. Freeing a
-	 * zero-copy frame returns its ring slot to the guest. */
-	if (sent < nb)
-		rte_pktmbuf_free_bulk(nic->txb + sent, nb - sent);
-	nic->nb_txb = 0;
+	nic->stats.tx_packets += sent - errors;
+	nic->stats.drop_tx_rejected += errors;
+	nic->nb_txb = nb - sent;
+	if (nic->nb_txb == 0) {
+		nic->tx_stall_since = 0;
+		return;
+	}
+	/* A full queue (a peer slow to read): keep the rest, in order, and
+	 * retry on the next passes, within a bound. */
+	memmove(nic->txb, nic->txb + sent, nic->nb_txb * sizeof(nic->txb[0]));
+	if (sent > 0 || nic->tx_stall_since == 0)
+		nic->tx_stall_since = rte_get_tsc_cycles();
+	else if (rte_get_tsc_cycles() - nic->tx_stall_since >
+		 rte_get_tsc_hz() / (1000000000 / DP_TX_STALL_NS))
+		tx_drop(nic);
+}
+
+bool dp_nic_tx_pending(const struct dp_nic *nic)
+{
+	return nic->nb_txb > 0;
 }
 
 void dp_nic_rx_intr(struct dp_nic *nic, bool enable)

@@ -96,8 +96,12 @@ def scenario_tx(tender, d, sock, ring):
         with connect(t, sock, "rxonly", "tx") as pmd:
             pmd.cmd("start tx_first 1")  # wakes pktgen up (--wait-rx)
             t.wait_output(r"pktgen: sent=", timeout=120)
-            nettest.wait_until(f"{n} frames at testpmd",
-                               lambda: pmd.stats()[0] >= n, timeout=60)
+            try:
+                nettest.wait_until(f"{n} frames at testpmd",
+                                   lambda: pmd.stats()[0] >= n, timeout=20)
+            finally:
+                print("testpmd rx/tx:", pmd.stats(), flush=True)
+                t.dump()
             received = pmd.stop_fwd()[0]
             status = t.wait_exit(60)
     t.dump()
