@@ -11,21 +11,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "log.h"
 
 #define MIB (1024ULL * 1024ULL)
-
-static int fail(char *err, size_t err_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t err_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 int tender_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
@@ -67,16 +55,16 @@ static int split_dev_arg(const char *opt, const char *arg, char *name,
 	size_t len;
 
 	if (eq == NULL)
-		return fail(err, err_len,
-			    "%s%s: missing '=': expected %sNAME=VALUE", opt,
-			    arg, opt);
+		return tender_errf(err, err_len,
+				   "%s%s: missing '=': expected %sNAME=VALUE",
+				   opt, arg, opt);
 	len = (size_t)(eq - arg);
 	if (!is_valid_dev_name(arg, len))
-		return fail(err, err_len,
-			    "%s%.*s: invalid device name '%.*s': expected 1 "
-			    "to %d letters or digits",
-			    opt, (int)len, arg, (int)len, arg,
-			    HVT_MFT_NAME_SIZE - 1);
+		return tender_errf(
+		    err, err_len,
+		    "%s%.*s: invalid device name '%.*s': expected 1 "
+		    "to %d letters or digits",
+		    opt, (int)len, arg, (int)len, arg, HVT_MFT_NAME_SIZE - 1);
 	memcpy(name, arg, len);
 	name[len] = '\0';
 	*value = eq + 1;
@@ -129,8 +117,8 @@ static bool has_block(const struct tender_config *cfg, const char *name)
 
 static int too_many(char *err, size_t err_len, const char *arg)
 {
-	return fail(err, err_len, "%s: too many devices: at most %d", arg,
-		    TENDER_MAX_DEVS);
+	return tender_errf(err, err_len, "%s: too many devices: at most %d",
+			   arg, TENDER_MAX_DEVS);
 }
 
 static int parse_mem(struct tender_config *cfg, const char *value, char *err,
@@ -139,9 +127,10 @@ static int parse_mem(struct tender_config *cfg, const char *value, char *err,
 	uint64_t mib;
 
 	if (tender_parse_u64(value, HVT_MEM_MIN_MIB, HVT_MEM_MAX_MIB, &mib) < 0)
-		return fail(err, err_len,
-			    "--mem=%s: expected a size in MiB from %d to %d",
-			    value, HVT_MEM_MIN_MIB, HVT_MEM_MAX_MIB);
+		return tender_errf(
+		    err, err_len,
+		    "--mem=%s: expected a size in MiB from %d to %d", value,
+		    HVT_MEM_MIN_MIB, HVT_MEM_MAX_MIB);
 	/* Guest memory is mapped with 2 MiB pages: round down. */
 	cfg->mem_size = (mib & ~1ULL) * MIB;
 	return 0;
@@ -158,18 +147,20 @@ static int parse_block(struct tender_config *cfg, const char *arg, char *err,
 	if (split_dev_arg(opt, arg, name, &path, err, err_len) < 0)
 		return -1;
 	if (path[0] == '\0')
-		return fail(err, err_len, "%s%s: expected %s%s=PATH", opt, arg,
-			    opt, name);
+		return tender_errf(err, err_len, "%s%s: expected %s%s=PATH",
+				   opt, arg, opt, name);
 	if (has_net(cfg, name))
-		return fail(err, err_len,
-			    "%s%s: device '%s' is already a network device",
-			    opt, arg, name);
+		return tender_errf(
+		    err, err_len,
+		    "%s%s: device '%s' is already a network device", opt, arg,
+		    name);
 	b = block_get(cfg, name);
 	if (b == NULL)
 		return too_many(err, err_len, arg);
 	if (b->path != NULL)
-		return fail(err, err_len, "%s%s: device '%s' given twice", opt,
-			    arg, name);
+		return tender_errf(err, err_len,
+				   "%s%s: device '%s' given twice", opt, arg,
+				   name);
 	b->path = path;
 	return 0;
 }
@@ -187,20 +178,21 @@ static int parse_sector_size(struct tender_config *cfg, const char *arg,
 		return -1;
 	/* The manifest stores block_size in 16 bits. */
 	if (tender_parse_u64(value, 512, 32768, &n) < 0 || (n & (n - 1)) != 0)
-		return fail(err, err_len,
-			    "%s%s: sector size '%s' must be a power of two "
-			    "from 512 to 32768",
-			    opt, arg, value);
+		return tender_errf(
+		    err, err_len,
+		    "%s%s: sector size '%s' must be a power of two "
+		    "from 512 to 32768",
+		    opt, arg, value);
 	if (has_net(cfg, name))
-		return fail(err, err_len,
-			    "%s%s: device '%s' is a network device", opt, arg,
-			    name);
+		return tender_errf(err, err_len,
+				   "%s%s: device '%s' is a network device", opt,
+				   arg, name);
 	b = block_get(cfg, name);
 	if (b == NULL)
 		return too_many(err, err_len, arg);
 	if (b->sector_size != 0)
-		return fail(err, err_len, "%s%s: given twice for '%s'", opt,
-			    arg, name);
+		return tender_errf(err, err_len, "%s%s: given twice for '%s'",
+				   opt, arg, name);
 	b->sector_size = (uint32_t)n;
 	return 0;
 }
@@ -216,19 +208,20 @@ static int parse_net(struct tender_config *cfg, const char *arg, char *err,
 	if (split_dev_arg(opt, arg, name, &spec, err, err_len) < 0)
 		return -1;
 	if (spec[0] == '\0')
-		return fail(err, err_len,
-			    "%s%s: expected %s%s=IFACE or %s%s=@FD", opt, arg,
-			    opt, name, opt, name);
+		return tender_errf(err, err_len,
+				   "%s%s: expected %s%s=IFACE or %s%s=@FD", opt,
+				   arg, opt, name, opt, name);
 	if (has_block(cfg, name))
-		return fail(err, err_len,
-			    "%s%s: device '%s' is already a block device", opt,
-			    arg, name);
+		return tender_errf(
+		    err, err_len, "%s%s: device '%s' is already a block device",
+		    opt, arg, name);
 	n = net_get(cfg, name);
 	if (n == NULL)
 		return too_many(err, err_len, arg);
 	if (n->spec != NULL)
-		return fail(err, err_len, "%s%s: device '%s' given twice", opt,
-			    arg, name);
+		return tender_errf(err, err_len,
+				   "%s%s: device '%s' given twice", opt, arg,
+				   name);
 	char what[HVT_MFT_NAME_SIZE + 16];
 	snprintf(what, sizeof(what), "%s%s", opt, name);
 	if (dp_port_spec_parse(spec, what, &n->port, err, err_len) < 0)
@@ -270,24 +263,27 @@ static int parse_net_mac(struct tender_config *cfg, const char *arg, char *err,
 	if (split_dev_arg(opt, arg, name, &value, err, err_len) < 0)
 		return -1;
 	if (parse_mac(value, mac) < 0)
-		return fail(err, err_len,
-			    "%s%s: '%s' is not a MAC address: expected six "
-			    "hex pairs like 02:00:00:00:00:01",
-			    opt, arg, value);
+		return tender_errf(
+		    err, err_len,
+		    "%s%s: '%s' is not a MAC address: expected six "
+		    "hex pairs like 02:00:00:00:00:01",
+		    opt, arg, value);
 	if (mac[0] & 0x01)
-		return fail(err, err_len,
-			    "%s%s: '%s' is a multicast address: a NIC needs a "
-			    "unicast MAC (first byte even)",
-			    opt, arg, value);
+		return tender_errf(
+		    err, err_len,
+		    "%s%s: '%s' is a multicast address: a NIC needs a "
+		    "unicast MAC (first byte even)",
+		    opt, arg, value);
 	if (has_block(cfg, name))
-		return fail(err, err_len, "%s%s: device '%s' is a block device",
-			    opt, arg, name);
+		return tender_errf(err, err_len,
+				   "%s%s: device '%s' is a block device", opt,
+				   arg, name);
 	n = net_get(cfg, name);
 	if (n == NULL)
 		return too_many(err, err_len, arg);
 	if (n->has_mac)
-		return fail(err, err_len, "%s%s: given twice for '%s'", opt,
-			    arg, name);
+		return tender_errf(err, err_len, "%s%s: given twice for '%s'",
+				   opt, arg, name);
 	memcpy(n->mac, mac, 6);
 	n->has_mac = true;
 	return 0;
@@ -307,19 +303,21 @@ static int parse_net_mtu(struct tender_config *cfg, const char *arg, char *err,
 	/* 68 is IPv4's minimum; the port's own maximum is checked when it
 	 * opens. */
 	if (tender_parse_u64(value, 68, 65521, &mtu) < 0)
-		return fail(err, err_len,
-			    "%s%s: MTU '%s' must be a number from 68 to 65521 "
-			    "(and at most the port's maximum)",
-			    opt, arg, value);
+		return tender_errf(
+		    err, err_len,
+		    "%s%s: MTU '%s' must be a number from 68 to 65521 "
+		    "(and at most the port's maximum)",
+		    opt, arg, value);
 	if (has_block(cfg, name))
-		return fail(err, err_len, "%s%s: device '%s' is a block device",
-			    opt, arg, name);
+		return tender_errf(err, err_len,
+				   "%s%s: device '%s' is a block device", opt,
+				   arg, name);
 	n = net_get(cfg, name);
 	if (n == NULL)
 		return too_many(err, err_len, arg);
 	if (n->mtu != 0)
-		return fail(err, err_len, "%s%s: given twice for '%s'", opt,
-			    arg, name);
+		return tender_errf(err, err_len, "%s%s: given twice for '%s'",
+				   opt, arg, name);
 	n->mtu = (uint16_t)mtu;
 	return 0;
 }
@@ -339,9 +337,9 @@ static int parse_cpu(const char *opt, const char *value, int *cpu, char *err,
 	uint64_t v;
 
 	if (tender_parse_u64(value, 0, 1023, &v) < 0)
-		return fail(err, err_len,
-			    "%s%s: expected a CPU number from 0 to 1023", opt,
-			    value);
+		return tender_errf(err, err_len,
+				   "%s%s: expected a CPU number from 0 to 1023",
+				   opt, value);
 	*cpu = (int)v;
 	return 0;
 }
@@ -366,9 +364,9 @@ static int parse_poll(struct tender_config *cfg, const char *value, char *err,
 	else if (strcmp(value, "always") == 0)
 		cfg->poll_always = true;
 	else
-		return fail(err, err_len,
-			    "--poll=%s: expected 'adaptive' or 'always'",
-			    value);
+		return tender_errf(err, err_len,
+				   "--poll=%s: expected 'adaptive' or 'always'",
+				   value);
 	return 0;
 }
 
@@ -380,8 +378,9 @@ static int parse_net_ring(struct tender_config *cfg, const char *value,
 	else if (strcmp(value, "off") == 0)
 		cfg->net_ring = false;
 	else
-		return fail(err, err_len,
-			    "--net-ring=%s: expected 'on' or 'off'", value);
+		return tender_errf(err, err_len,
+				   "--net-ring=%s: expected 'on' or 'off'",
+				   value);
 	return 0;
 }
 
@@ -438,9 +437,9 @@ static int parse_option(struct tender_config *cfg, const char *arg, char *err,
 			return dev_options[i].parse(cfg, arg + len, err,
 						    err_len);
 	}
-	return fail(err, err_len,
-		    "unknown option '%s': see --help for the accepted options",
-		    arg);
+	return tender_errf(
+	    err, err_len,
+	    "unknown option '%s': see --help for the accepted options", arg);
 }
 
 int tender_cli_parse(struct tender_config *cfg, int argc, char *const *argv,
@@ -477,18 +476,20 @@ int tender_config_validate(const struct tender_config *cfg, char *err,
 	if (cfg->show_help || cfg->show_version)
 		return 0;
 	if (cfg->kernel_path == NULL)
-		return fail(err, err_len,
-			    "missing KERNEL: usage: hvt-dpdk [OPTIONS] [--] "
-			    "KERNEL [ARGS]; see --help");
+		return tender_errf(
+		    err, err_len,
+		    "missing KERNEL: usage: hvt-dpdk [OPTIONS] [--] "
+		    "KERNEL [ARGS]; see --help");
 	for (unsigned i = 0; i < cfg->nb_blocks; i++)
 		if (cfg->blocks[i].path == NULL)
-			return fail(err, err_len,
-				    "--block-sector-size:%s given without "
-				    "--block:%s=PATH",
-				    cfg->blocks[i].name, cfg->blocks[i].name);
+			return tender_errf(
+			    err, err_len,
+			    "--block-sector-size:%s given without "
+			    "--block:%s=PATH",
+			    cfg->blocks[i].name, cfg->blocks[i].name);
 	for (unsigned i = 0; i < cfg->nb_nets; i++)
 		if (cfg->nets[i].spec == NULL)
-			return fail(
+			return tender_errf(
 			    err, err_len,
 			    "--net-mac:%s or --net-mtu:%s given without "
 			    "--net:%s=SPEC",

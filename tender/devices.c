@@ -13,22 +13,10 @@
 #include <unistd.h>
 
 #include "devices.h"
+#include "log.h"
 #include "manifest.h"
 
 #define DEFAULT_SECTOR_SIZE 512
-
-static int fail(char *err, size_t err_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t err_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 int tender_block_open(const struct tender_block_opt *opt,
 		      struct hc_block_dev *dev, char *err, size_t err_len)
@@ -40,19 +28,22 @@ int tender_block_open(const struct tender_block_opt *opt,
 
 	fd = open(opt->path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, err_len, "--block:%s=%s: cannot open: %s",
-			    opt->name, opt->path, strerror(errno));
+		return tender_errf(err, err_len,
+				   "--block:%s=%s: cannot open: %s", opt->name,
+				   opt->path, strerror(errno));
 	size = lseek(fd, 0, SEEK_END);
 	if (size < 0) {
-		fail(err, err_len, "--block:%s=%s: cannot get its size: %s",
-		     opt->name, opt->path, strerror(errno));
+		tender_errf(err, err_len,
+			    "--block:%s=%s: cannot get its size: %s", opt->name,
+			    opt->path, strerror(errno));
 		goto err_close;
 	}
 	if (size < (off_t)sector || size % sector != 0) {
-		fail(err, err_len,
-		     "--block:%s=%s: size %lld is not a non-zero multiple of "
-		     "the sector size %u",
-		     opt->name, opt->path, (long long)size, sector);
+		tender_errf(
+		    err, err_len,
+		    "--block:%s=%s: size %lld is not a non-zero multiple of "
+		    "the sector size %u",
+		    opt->name, opt->path, (long long)size, sector);
 		goto err_close;
 	}
 	dev->fd = fd;
@@ -81,19 +72,19 @@ static int check_cli_in_manifest(const struct tender_config *cfg,
 	for (unsigned i = 0; i < cfg->nb_blocks; i++)
 		if (tender_mft_find(mft, cfg->blocks[i].name,
 				    HVT_MFT_DEV_BLOCK_BASIC) < 0)
-			return fail(err, err_len,
-				    "--block:%s: %s has no block device named "
-				    "'%s' in its manifest",
-				    cfg->blocks[i].name, kernel,
-				    cfg->blocks[i].name);
+			return tender_errf(
+			    err, err_len,
+			    "--block:%s: %s has no block device named "
+			    "'%s' in its manifest",
+			    cfg->blocks[i].name, kernel, cfg->blocks[i].name);
 	for (unsigned i = 0; i < cfg->nb_nets; i++)
 		if (tender_mft_find(mft, cfg->nets[i].name,
 				    HVT_MFT_DEV_NET_BASIC) < 0)
-			return fail(err, err_len,
-				    "--net:%s: %s has no network device named "
-				    "'%s' in its manifest",
-				    cfg->nets[i].name, kernel,
-				    cfg->nets[i].name);
+			return tender_errf(
+			    err, err_len,
+			    "--net:%s: %s has no network device named "
+			    "'%s' in its manifest",
+			    cfg->nets[i].name, kernel, cfg->nets[i].name);
 	return 0;
 }
 
@@ -134,14 +125,15 @@ static int attach_net(const struct tender_net_opt *opt, struct hvt_mft_entry *e,
 	/* untrusted: an fd number the operator gave must really be open. */
 	if (opt->port.kind == DP_PORT_TAP_FD &&
 	    fcntl(opt->port.fd, F_GETFD) < 0)
-		return fail(err, err_len,
-			    "--net:%s=@%d: file descriptor %d is not open",
-			    opt->name, opt->port.fd, opt->port.fd);
+		return tender_errf(
+		    err, err_len,
+		    "--net:%s=@%d: file descriptor %d is not open", opt->name,
+		    opt->port.fd, opt->port.fd);
 	if (opt->has_mac)
 		memcpy(e->u.net_basic.mac, opt->mac, 6);
 	else if (random_mac(e->u.net_basic.mac) < 0)
-		return fail(err, err_len, "--net:%s: getrandom: %s", opt->name,
-			    strerror(errno));
+		return tender_errf(err, err_len, "--net:%s: getrandom: %s",
+				   opt->name, strerror(errno));
 	e->u.net_basic.mtu = opt->mtu ? opt->mtu : TENDER_DEFAULT_MTU;
 	e->attached = 1;
 	dev->type = HC_DEV_NET;
@@ -160,21 +152,24 @@ static int attach_entry(const struct tender_config *cfg,
 		b = find_block(cfg, e->name);
 		if (b != NULL)
 			return attach_block(b, e, dev, err, err_len);
-		return fail(err, err_len,
-			    "%s declares block device '%s' in its manifest: "
-			    "attach it with --block:%s=PATH",
-			    kernel, e->name, e->name);
+		return tender_errf(
+		    err, err_len,
+		    "%s declares block device '%s' in its manifest: "
+		    "attach it with --block:%s=PATH",
+		    kernel, e->name, e->name);
 	case HVT_MFT_DEV_NET_BASIC:
 		n = find_net(cfg, e->name);
 		if (n != NULL)
 			return attach_net(n, e, dev, err, err_len);
-		return fail(err, err_len,
-			    "%s declares network device '%s' in its manifest: "
-			    "attach it with --net:%s=IFACE",
-			    kernel, e->name, e->name);
+		return tender_errf(
+		    err, err_len,
+		    "%s declares network device '%s' in its manifest: "
+		    "attach it with --net:%s=IFACE",
+		    kernel, e->name, e->name);
 	default:
-		return fail(err, err_len, "%s: manifest entry '%s' has type %u",
-			    kernel, e->name, e->type);
+		return tender_errf(err, err_len,
+				   "%s: manifest entry '%s' has type %u",
+				   kernel, e->name, e->type);
 	}
 }
 

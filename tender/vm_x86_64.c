@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "hypercall/abi/hvt_abi.h"
+#include "log.h"
 #include "vm.h"
 
 #define PTE_P 0x1ULL
@@ -38,19 +39,6 @@
 #define SEL_CODE 0x08
 #define SEL_DATA 0x10
 
-static int fail(char *err, size_t err_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t err_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 bool tender_kvm_is_pvm(void)
 {
 	struct stat st;
@@ -64,18 +52,18 @@ static int vm_create_vcpu(struct tender_vm *vm, char *err, size_t err_len)
 
 	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
 	if (vm->vcpu_fd < 0)
-		return fail(err, err_len, "KVM_CREATE_VCPU: %s",
-			    strerror(errno));
+		return tender_errf(err, err_len, "KVM_CREATE_VCPU: %s",
+				   strerror(errno));
 	mmap_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (mmap_size < (int)sizeof(struct kvm_run))
-		return fail(err, err_len, "KVM_GET_VCPU_MMAP_SIZE: %s",
-			    strerror(errno));
+		return tender_errf(err, err_len, "KVM_GET_VCPU_MMAP_SIZE: %s",
+				   strerror(errno));
 	vm->run = mmap(NULL, (size_t)mmap_size, PROT_READ | PROT_WRITE,
 		       MAP_SHARED, vm->vcpu_fd, 0);
 	if (vm->run == MAP_FAILED) {
 		vm->run = NULL;
-		return fail(err, err_len, "mmap of kvm_run: %s",
-			    strerror(errno));
+		return tender_errf(err, err_len, "mmap of kvm_run: %s",
+				   strerror(errno));
 	}
 	vm->run_size = (size_t)mmap_size;
 	return 0;
@@ -86,17 +74,19 @@ static int vm_read_tsc(struct tender_vm *vm, char *err, size_t err_len)
 	int khz;
 
 	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_GET_TSC_KHZ) <= 0)
-		return fail(err, err_len,
-			    "KVM lacks KVM_CAP_GET_TSC_KHZ: the guest clock "
-			    "needs the TSC frequency");
+		return tender_errf(
+		    err, err_len,
+		    "KVM lacks KVM_CAP_GET_TSC_KHZ: the guest clock "
+		    "needs the TSC frequency");
 	khz = ioctl(vm->vcpu_fd, KVM_GET_TSC_KHZ, 0);
 	if (khz < 0 && errno == EIO)
-		return fail(err, err_len,
-			    "KVM_GET_TSC_KHZ: the host TSC is unstable; the "
-			    "guest clock cannot be trusted");
+		return tender_errf(
+		    err, err_len,
+		    "KVM_GET_TSC_KHZ: the host TSC is unstable; the "
+		    "guest clock cannot be trusted");
 	if (khz <= 0)
-		return fail(err, err_len, "KVM_GET_TSC_KHZ: %s",
-			    strerror(errno));
+		return tender_errf(err, err_len, "KVM_GET_TSC_KHZ: %s",
+				   strerror(errno));
 	vm->tsc_hz = (uint64_t)khz * 1000;
 	return 0;
 }
@@ -115,17 +105,19 @@ int tender_vm_create(struct tender_vm *vm, void *hva, uint64_t map_size,
 	vm->vm_fd = vm->vcpu_fd = -1;
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0)
-		return fail(err, err_len, "cannot open /dev/kvm: %s",
-			    strerror(errno));
+		return tender_errf(err, err_len, "cannot open /dev/kvm: %s",
+				   strerror(errno));
 	if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
-		return fail(err, err_len,
-			    "/dev/kvm: unsupported KVM API version");
+		return tender_errf(err, err_len,
+				   "/dev/kvm: unsupported KVM API version");
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0)
-		return fail(err, err_len, "KVM_CREATE_VM: %s", strerror(errno));
+		return tender_errf(err, err_len, "KVM_CREATE_VM: %s",
+				   strerror(errno));
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		return fail(err, err_len, "KVM_SET_USER_MEMORY_REGION: %s",
-			    strerror(errno));
+		return tender_errf(err, err_len,
+				   "KVM_SET_USER_MEMORY_REGION: %s",
+				   strerror(errno));
 	if (vm_create_vcpu(vm, err, err_len) < 0)
 		return -1;
 	return vm_read_tsc(vm, err, err_len);
@@ -216,14 +208,16 @@ static int setup_sregs(struct tender_vm *vm, char *err, size_t err_len)
 	struct kvm_sregs sregs;
 
 	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
-		return fail(err, err_len, "KVM_GET_SREGS: %s", strerror(errno));
+		return tender_errf(err, err_len, "KVM_GET_SREGS: %s",
+				   strerror(errno));
 	set_segments(&sregs);
 	sregs.cr0 = CR0_PE | CR0_NE | CR0_WP | CR0_PG;
 	sregs.cr3 = HVT_PML4_GPA;
 	sregs.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
 	sregs.efer = EFER_LME | EFER_LMA;
 	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
-		return fail(err, err_len, "KVM_SET_SREGS: %s", strerror(errno));
+		return tender_errf(err, err_len, "KVM_SET_SREGS: %s",
+				   strerror(errno));
 	return 0;
 }
 
@@ -237,13 +231,14 @@ static int setup_cpuid(struct tender_vm *vm, char *err, size_t err_len)
 	cpuid = calloc(1, sizeof(*cpuid) +
 			      max_entries * sizeof(struct kvm_cpuid_entry2));
 	if (cpuid == NULL)
-		return fail(err, err_len, "out of memory for CPUID");
+		return tender_errf(err, err_len, "out of memory for CPUID");
 	cpuid->nent = max_entries;
 	if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0)
-		ret = fail(err, err_len, "KVM_GET_SUPPORTED_CPUID: %s",
-			   strerror(errno));
+		ret = tender_errf(err, err_len, "KVM_GET_SUPPORTED_CPUID: %s",
+				  strerror(errno));
 	else if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid) < 0)
-		ret = fail(err, err_len, "KVM_SET_CPUID2: %s", strerror(errno));
+		ret = tender_errf(err, err_len, "KVM_SET_CPUID2: %s",
+				  strerror(errno));
 	free(cpuid);
 	return ret;
 }
@@ -265,7 +260,8 @@ int tender_vm_setup_x86_64(struct tender_vm *vm, uint8_t *mem,
 	    setup_cpuid(vm, err, err_len) < 0)
 		return -1;
 	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs) < 0)
-		return fail(err, err_len, "KVM_SET_REGS: %s", strerror(errno));
+		return tender_errf(err, err_len, "KVM_SET_REGS: %s",
+				   strerror(errno));
 	return 0;
 }
 
@@ -280,8 +276,9 @@ int tender_vm_ioeventfd(struct tender_vm *vm, uint16_t port, int fd, char *err,
 	};
 
 	if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0)
-		return fail(err, err_len, "KVM_IOEVENTFD for port 0x%x: %s",
-			    port, strerror(errno));
+		return tender_errf(err, err_len,
+				   "KVM_IOEVENTFD for port 0x%x: %s", port,
+				   strerror(errno));
 	return 0;
 }
 
