@@ -380,6 +380,7 @@ void dp_stop(struct dp *dp, bool print_stats)
 			dp_log(DP_WARN, "cannot wake the poll thread");
 		rte_eal_wait_lcore(dp->poll_lcore);
 	}
+	dp_telemetry_unregister();
 	if (print_stats)
 		dp_stats_print(dp);
 	for (unsigned i = 0; i < dp->nb_nics; i++)

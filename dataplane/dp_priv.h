@@ -169,6 +169,8 @@ void dp_set_fault(struct dp *dp, const char *fmt, ...)
 /* stats.c */
 void dp_stats_print(const struct dp *dp);
 void dp_telemetry_register(struct dp *dp);
+/* After this, telemetry no longer reads dp (call before freeing it). */
+void dp_telemetry_unregister(void);
 
 /* Logging for the dataplane's control paths (not lcores). */
 void dp_log(int level, const char *fmt, ...)

@@ -5,6 +5,7 @@
  * Counters are written by the poll thread only and read here with relaxed
  * loads (telemetry thread, main thread after the poll thread stopped).
  */
+#include <pthread.h>
 #include <stdio.h>
 
 #include <rte_ethdev.h>
@@ -37,7 +38,10 @@ static uint64_t field_get(const struct dp_nic_stats *s, size_t i)
 	return LOAD(*p);
 }
 
-static struct dp *telemetry_dp; /* one dataplane per process */
+/* One dataplane per process. The telemetry thread reads it under the lock,
+ * so dp_telemetry_unregister() can make it go away safely. */
+static pthread_mutex_t telemetry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct dp *telemetry_dp;
 
 void dp_stats_print(const struct dp *dp)
 {
@@ -75,11 +79,16 @@ void dp_stats_print(const struct dp *dp)
 static int telemetry_stats(const char *cmd, const char *params,
 			   struct rte_tel_data *d)
 {
-	struct dp *dp = telemetry_dp;
+	struct dp *dp;
+	int ret = 0;
 
 	(void)cmd;
-	if (dp == NULL)
+	pthread_mutex_lock(&telemetry_lock);
+	dp = telemetry_dp;
+	if (dp == NULL) {
+		pthread_mutex_unlock(&telemetry_lock);
 		return -1;
+	}
 	rte_tel_data_start_dict(d);
 	for (unsigned i = 0; i < dp->nb_nics; i++) {
 		const struct dp_nic *n = &dp->nics[i];
@@ -89,8 +98,10 @@ static int telemetry_stats(const char *cmd, const char *params,
 		    strcmp(params, n->cfg.name) != 0)
 			continue;
 		nd = rte_tel_data_alloc();
-		if (nd == NULL)
-			return -1;
+		if (nd == NULL) {
+			ret = -1;
+			break;
+		}
 		rte_tel_data_start_dict(nd);
 		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
 			rte_tel_data_add_dict_u64(nd, fields[f].name,
@@ -103,12 +114,22 @@ static int telemetry_stats(const char *cmd, const char *params,
 		rte_tel_data_add_dict_string(nd, "port", n->devname);
 		rte_tel_data_add_dict_container(d, n->cfg.name, nd, 0);
 	}
-	return 0;
+	pthread_mutex_unlock(&telemetry_lock);
+	return ret;
+}
+
+void dp_telemetry_unregister(void)
+{
+	pthread_mutex_lock(&telemetry_lock);
+	telemetry_dp = NULL;
+	pthread_mutex_unlock(&telemetry_lock);
 }
 
 void dp_telemetry_register(struct dp *dp)
 {
+	pthread_mutex_lock(&telemetry_lock);
 	telemetry_dp = dp;
+	pthread_mutex_unlock(&telemetry_lock);
 	/* Telemetry command names allow letters, digits, '_' and '/'. */
 	if (rte_telemetry_register_cmd("/hvt_dpdk/stats", telemetry_stats,
 				       "Per-NIC packet, byte and drop "
