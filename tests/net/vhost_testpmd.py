@@ -7,7 +7,9 @@ runs through its telemetry command. No IP traffic: frames cross a Unix
 socket's shared memory only.
 
 usage: vhost_testpmd.py TENDER GUEST_DIR SCENARIO RING [PORT]
-SCENARIO: rx        testpmd sends bursts (paced: the next once the guest
+SCENARIO: txonly    testpmd's txonly engine at full speed; every frame it
+                    counts as sent reaches the guest
+          rx        testpmd sends bursts (paced: the next once the guest
                     has the last), the sink guest counts them
           tx        the pktgen guest sends at a paced rate, testpmd counts
           macswap   reflect guest <-> testpmd macswap, ping-pong
@@ -85,6 +87,27 @@ def scenario_rx(tender, d, sock, ring):
         check(sent == n, f"testpmd sent {sent}, want {n}") and \
         check(f"sink: total={n} ".encode() in t.out, "sink total") and \
         check(f"rx {n} pkts".encode() in t.err, "tender rx count")
+
+
+def scenario_txonly(tender, d, sock, ring):
+    """testpmd's txonly engine, unpaced: whatever testpmd says it sent
+    must reach the guest, none lost in the tender (it leaves frames in the
+    vring when the guest is slower: backpressure, not drops)."""
+    with start_tender(tender, f"{d}/sink.hvt", sock, ring,
+                      ["--idle-exit=120"]) as t:
+        t.wait_output(r"sink: ready")
+        with connect(t, sock, "txonly", "to") as pmd:
+            pmd.cmd("start")
+            nettest.wait_until("200 frames in the guest",
+                               lambda: tender_rx(t) >= 200, timeout=60)
+            _, sent = pmd.stop_fwd()
+            nettest.wait_until(f"all {sent} frames in the guest",
+                               lambda: tender_rx(t) >= sent, timeout=120)
+            got = tender_rx(t)
+    t.dump()
+    return check(sent >= 200, f"testpmd sent only {sent}") and \
+        check(got == sent, f"guest got {got}, testpmd sent {sent}") and \
+        check(f"rx {sent} pkts".encode() in t.err, "tender rx count")
 
 
 def scenario_tx(tender, d, sock, ring):
@@ -196,6 +219,7 @@ def check(ok, what):
 SCENARIOS = {
     "rx": scenario_rx,
     "tx": scenario_tx,
+    "txonly": scenario_txonly,
     "macswap": scenario_macswap,
     "reconnect": scenario_reconnect,
     "two_nics": scenario_two_nics,
