@@ -59,6 +59,16 @@ char *strchr(const char *s, int c)
 	}
 }
 
+void *memchr(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+
+	for (; n; n--, p++)
+		if (*p == (unsigned char)c)
+			return (void *)p;
+	return NULL;
+}
+
 char *strrchr(const char *s, int c)
 {
 	const char *last = NULL;
