@@ -183,6 +183,7 @@ struct dp *dp_start(const struct dp_config *cfg, const struct hc_gmem *gmem,
 	dp->devs = devs;
 	dp->kick_fd = kick_fd;
 	dp->poll_lcore = 1; /* see the --lcores EAL argument */
+	dp->nap_ms = 1;
 	dp->epoll_fd = dp->wake_fd = dp->rx_evt_fd = -1;
 	dp->nb_nics = cfg->nb_nics;
 	for (unsigned i = 0; i < cfg->nb_nics; i++) {

@@ -113,6 +113,7 @@ struct dp {
 	int rx_evt_fd; /* poll thread -> vCPU waiting in POLL */
 	int epoll_fd;
 	atomic_int poller_sleeping;
+	unsigned nap_ms; /* poll thread: next nap for ports without wake-ups */
 	atomic_int vcpu_waiting;
 	struct dp_mailbox mbox;
 

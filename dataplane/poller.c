@@ -20,7 +20,7 @@
 #include "dp_priv.h"
 
 #define RING_BUDGET 64
-#define SLEEP_NO_INTR_MS 1 /* a port that cannot wake us: re-check often */
+#define SLEEP_NO_INTR_MS 1 /* first nap when a port cannot wake us */
 #define LINK_CHECKS_PER_SEC 10
 
 void dp_set_fault(struct dp *dp, const char *fmt, ...)
@@ -341,7 +341,7 @@ static void poller_sleep(struct dp *dp)
 	struct epoll_event ev[8];
 	/* Wake at least for the periodic link check. */
 	int timeout = all_ports_wake_us(dp) ? 1000 / LINK_CHECKS_PER_SEC
-					    : SLEEP_NO_INTR_MS;
+					    : (int)dp->nap_ms;
 
 	/* Announce sleep, then re-check everything a waker could have
 	 * missed (seq_cst orders the flag before the checks). */
@@ -354,7 +354,11 @@ static void poller_sleep(struct dp *dp)
 	if (atomic_load(&dp->mbox.state) == DP_MBOX_POSTED ||
 	    poll_once(dp) > 0 || atomic_load(&dp->stop))
 		goto disarm;
-	epoll_wait(dp->epoll_fd, ev, 8, timeout);
+	/* A port that cannot wake us is re-checked after a nap that doubles
+	 * while nothing happens (1 ms up to the link-check period). */
+	if (epoll_wait(dp->epoll_fd, ev, 8, timeout) == 0 &&
+	    dp->nap_ms < 1000 / LINK_CHECKS_PER_SEC)
+		dp->nap_ms *= 2;
 	drain_eventfd(dp->kick_fd);
 	drain_eventfd(dp->wake_fd);
 disarm:
@@ -403,13 +407,16 @@ int dp_poll_loop(void *arg)
 		}
 		if (poll_once(dp) > 0) {
 			last_work = rte_get_tsc_cycles();
+			dp->nap_ms = SLEEP_NO_INTR_MS;
 			continue;
 		}
 		now = rte_get_tsc_cycles();
 		if (dp->cfg.idle == DP_IDLE_ADAPTIVE &&
 		    now - last_work > idle_cycles) {
+			/* last_work stays old: if the wake-up brings no work
+			 * (a nap's timeout), sleep again at once instead of
+			 * spinning through another idle period. */
 			poller_sleep(dp);
-			last_work = rte_get_tsc_cycles();
 		} else {
 			rte_pause();
 		}
