@@ -34,6 +34,8 @@ class Config:
             self.vhost_seconds = 1.0
             self.reflect_frames = 320
             self.ping_count = 50
+            self.pingpong_guest = 200
+            self.pingpong_synth = 2000
             self.hello_runs = 5
             self.nic_runs = 2
             self.ttfp_runs = 2
@@ -49,6 +51,8 @@ class Config:
             self.vhost_seconds = 3.0
             self.reflect_frames = 3200
             self.ping_count = 1000
+            self.pingpong_guest = 2000
+            self.pingpong_synth = 20000
             self.hello_runs = 30
             self.nic_runs = 10
             self.ttfp_runs = 5
@@ -587,29 +591,88 @@ def m_ping(R, cfg):
         ping_one(R, cfg, label, tender)
 
 
+def pingpong_run(R, exe, sock, variant, count, others=()):
+    """hvt-bench-pingpong (virtio-user, pinned to CPU 0 as the other
+    peers) against the vhost-user socket; its RESULT rows, as `variant`.
+    others: (label, Proc) whose placement is sampled mid-run."""
+    p = Proc([exe, "--socket", sock, "--count", str(count), "--size", "64",
+              "--cpu", "0", "--link-timeout", "20"])
+    try:
+        p.wait_output(r"PLACEMENT", 40)
+        time.sleep(0.2)
+        for label, q in others:
+            if q.alive():
+                record_place(R, f"pingpong {variant}: {label}", q)
+        # Emulated guests take ~1 ms a round trip; 1 s per lost frame, at
+        # most 10 in a row.
+        rc = p.wait_exit((count + 100) * 0.01 + 60)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"hvt-bench-pingpong {variant} timed out")
+    finally:
+        stop_all(p)
+        rm_dpdk_runtime(f"hvt-pp-{p.pid}")  # if it had to be killed
+    out, err = p.text()
+    res, place = parse_result_lines(out + "\n" + err)
+    if rc != 0 or not res:
+        raise RuntimeError(f"hvt-bench-pingpong {variant} exit {rc}: "
+                           + (err or out)[-600:])
+    for r in res:
+        R.add(r.get("name", "lat_pingpong"), variant,
+              r.get("frame_size", 64), r.get("value"), r.get("unit", ""))
+    if place:
+        R.place(f"hvt-bench-pingpong {variant}",
+                "\n".join(json.dumps(x) for x in place))
+    tail = [ln for ln in out.splitlines() if ln.startswith("# ")][-1:]
+    if tail:
+        R.note("latency", f"pingpong {variant}: {tail[0][2:]}")
+
+
 def m_pingpong(R, cfg):
+    """vhost-user ping-pong: one 64 B frame in flight through the tender
+    to the reflect guest, and through hvt-bench-synth's dataplane alone"""
     exe = bench_bin("hvt-bench-pingpong")
     if not exe:
         raise Skip("build/bench/hvt-bench-pingpong is not built: no "
                    "vhost-user ping-pong latency row")
-    p = Proc([exe, "--seconds", str(2 if cfg.smoke else 5)])
-    try:
-        rc = p.wait_exit(90)
-    except subprocess.TimeoutExpired:
-        p.stop()
-        raise RuntimeError("hvt-bench-pingpong timed out")
-    out, err = p.text()
-    res, place = parse_result_lines(out + "\n" + err)
-    if not res:
-        raise RuntimeError(f"hvt-bench-pingpong exit {rc}, no RESULT "
-                           "lines (its CLI was guessed as --seconds S): "
-                           + (err or out)[-500:])
-    for r in res:
-        R.add(r.get("name", "lat_pingpong"), r.get("variant", "vhost"),
-              r.get("frame_size", ""), r.get("value"), r.get("unit", ""))
-    if place:
-        R.place("hvt-bench-pingpong", "\n".join(json.dumps(x)
-                                                 for x in place))
+    warmup = 100  # the program's default
+    # 1. The tender with the reflect guest (emulated guest code here).
+    with tempfile.TemporaryDirectory(prefix="hvt-bench-pp-") as tmp:
+        sock = f"{tmp}/vhost.sock"
+        t = Proc([TENDER, "--mem=32", f"--net:service=vhost:{sock}", "--",
+                  guest("reflect"), "--idle-exit=30"])
+        try:
+            t.wait_output(r"reflect: ready", 30)
+            nettest.wait_until("the vhost socket",
+                               lambda: os.path.exists(sock), 20)
+            pingpong_run(R, exe, sock, "vhost/reflect.hvt",
+                         cfg.pingpong_guest, [("tender", t)])
+        finally:
+            stop_all(t)
+    # 2. The dataplane alone: hvt-bench-synth reflecting on the ring
+    # (guest thread CPU 0, poll thread CPU 1, adaptive idle as the
+    # tender); it exits after the warm-up and counted frames.
+    synth = bench_bin("hvt-bench-synth")
+    if not synth:
+        R.note("latency", "pingpong through hvt-bench-synth skipped: "
+               "not built")
+        return
+    n = cfg.pingpong_synth
+    with tempfile.TemporaryDirectory(prefix="hvt-bench-pp-") as tmp:
+        sock = f"{tmp}/vhost.sock"
+        s = Proc([synth, "--port", f"vhost:{sock}", "--mode", "reflect",
+                  "--io", "ring", "--sizes", "64", "--warmup", "0",
+                  "--max-packets", str(n + warmup), "--seconds",
+                  str(int(n * 0.01 + 30)), "--link-timeout", "30",
+                  "--poll-cpu", "1", "--guest-cpu", "0"])
+        try:
+            nettest.wait_until("the vhost socket",
+                               lambda: os.path.exists(sock), 20)
+            pingpong_run(R, exe, sock, "vhost/synth-reflect", n,
+                         [("hvt-bench-synth", s)])
+            s.wait_exit(20)
+        finally:
+            stop_all(s)
+            rm_dpdk_runtime(f"hvt-dpdk-{s.pid}")  # if it had to be killed
 
 
 # ---- 5. start-up and footprint ------------------------------------------------
