@@ -548,7 +548,7 @@ void tender_cli_usage(const char *prog, void (*out)(const char *line))
 	    "      virtio-user:PATH[,server]  the virtio frontend of a "
 	    "vswitch's vhost-user socket",
 	    "      dpdk:DEVARGS            any DPDK device (net_null0, "
-	    "net_ring0, a PCI address, ...)",
+	    "net_ring0; others with -Ddpdk_link=shared)",
 	    "  --net-mac:NAME=MAC        MAC address of network device NAME "
 	    "(default: random, locally administered)",
 	    "  --net-mtu:NAME=N          MTU of network device NAME (68 to "
