@@ -20,7 +20,7 @@
 #define DP_PORT_RING_SIZE 1024
 #define DP_POOL_SIZE 8191
 #define DP_HDR_POOL_SIZE 2047 /* header-only mbufs for zero-copy TX */
-#define DP_TX_STALL_NS 10000000 /* 10 ms of a full TX queue: drop */
+#define DP_TX_STALL_NS 100000000 /* 100 ms of a full TX queue: drop */
 
 /* Counters written by the poll thread only; read by others (telemetry,
  * exit report) with relaxed loads. */

@@ -221,6 +221,13 @@ static int hc_write(struct dp *dp, struct dp_nic *nic, void *buf, uint32_t len)
 {
 	struct rte_mbuf *m;
 
+	/* The port has refused a full batch already: push back on the guest
+	 * (SOLO5_R_AGAIN, which Solo5 guests retry) instead of dropping. */
+	if (nic->nb_txb == DP_BURST) {
+		dp_nic_tx_flush(dp, nic);
+		if (nic->nb_txb == DP_BURST)
+			return HVT_R_AGAIN;
+	}
 	if (!nic->tx_done_in_burst) {
 		m = frame_copy(dp, buf, len);
 	} else if ((m = rte_pktmbuf_alloc(dp->hdr_pool)) != NULL) {

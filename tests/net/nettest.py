@@ -151,8 +151,12 @@ class Tender:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *exc):
         self.stop()
+        if exc_type is not None:
+            # A failing test: show what the tender said until the end
+            # (its per-NIC counters come last).
+            self.dump()
 
 
 def parse_ping(output):
