@@ -45,19 +45,16 @@ static int usage(const struct word *w)
 
 static int parse_args(const char *cmdline, struct forward_state *s)
 {
-	struct word w, v;
+	const struct word_ulong_opt opts[] = {
+	    {"--count=", &s->count, 0, 0},
+	    {"--idle-exit=", &s->idle_s, 0, 0},
+	};
+	struct word w;
 
-	while (word_next(&cmdline, &w)) {
-		if (word_prefix(&w, "--count=", &v)) {
-			if (!word_ulong(&v, &s->count))
-				return usage(&w);
-		} else if (word_prefix(&w, "--idle-exit=", &v)) {
-			if (!word_ulong(&v, &s->idle_s))
-				return usage(&w);
-		} else if (!word_prefix(&w, "--solo5:", &v)) {
+	while (word_next(&cmdline, &w))
+		if (word_ulong_option(&w, opts,
+				      sizeof(opts) / sizeof(opts[0])) != 1)
 			return usage(&w);
-		}
-	}
 	return 1;
 }
 

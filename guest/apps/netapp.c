@@ -39,6 +39,27 @@ int word_prefix(const struct word *w, const char *prefix, struct word *rest)
 	return 1;
 }
 
+int word_ulong_option(const struct word *w, const struct word_ulong_opt *opts,
+		      size_t nb_opts)
+{
+	struct word v;
+	unsigned long x;
+
+	/* Solo5's own boot options reach apps too: not ours to reject. */
+	if (word_prefix(w, "--solo5:", &v))
+		return 1;
+	for (size_t i = 0; i < nb_opts; i++) {
+		if (!word_prefix(w, opts[i].prefix, &v))
+			continue;
+		if (!word_ulong(&v, &x) || x < opts[i].min ||
+		    (opts[i].max != 0 && x > opts[i].max))
+			return -1;
+		*opts[i].value = x;
+		return 1;
+	}
+	return 0;
+}
+
 int word_ulong(const struct word *w, unsigned long *v)
 {
 	unsigned long x = 0;

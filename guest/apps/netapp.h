@@ -33,6 +33,20 @@ int word_is(const struct word *w, const char *s);
 int word_prefix(const struct word *w, const char *prefix, struct word *rest);
 /* Strict unsigned decimal: digits only, the whole word. 0 on error. */
 int word_ulong(const struct word *w, unsigned long *v);
+/*
+ * Numeric options "--name=N" of an app, as a table, so each app does not
+ * repeat the same prefix/parse/range chain. max 0 means no upper bound.
+ */
+struct word_ulong_opt {
+	const char *prefix; /* "--count=" */
+	unsigned long *value;
+	unsigned long min, max;
+};
+/* 1: (w) is one of opts and its value is stored; 0: (w) is none of them
+ * (a leading "--solo5:" word also counts as handled: 1); -1: it is one of
+ * them but its value is not a number in range. */
+int word_ulong_option(const struct word *w, const struct word_ulong_opt *opts,
+		      size_t nb_opts);
 /* (w) as a NUL-terminated string in (buf), truncated to fit; returns buf.
  * (Our printf has no "%.*s".) */
 const char *word_str(const struct word *w, char *buf, size_t size);

@@ -39,6 +39,10 @@ static int usage(const struct word *w)
 
 static int parse_args(const char *cmdline, struct ping_opts *o)
 {
+	const struct word_ulong_opt opts[] = {
+	    {"--idle-exit=", &o->idle_s, 0, 0},
+	    {"--count=", &o->count, 0, 0},
+	};
 	struct word w, v;
 	uint32_t gw;
 	unsigned gp;
@@ -53,13 +57,8 @@ static int parse_args(const char *cmdline, struct ping_opts *o)
 			/* Accepted for MirageOS compatibility; we never route. */
 			if (!ping_parse_ipv4(v.s, v.len, &gw, &gp))
 				return usage(&w);
-		} else if (word_prefix(&w, "--idle-exit=", &v)) {
-			if (!word_ulong(&v, &o->idle_s))
-				return usage(&w);
-		} else if (word_prefix(&w, "--count=", &v)) {
-			if (!word_ulong(&v, &o->count))
-				return usage(&w);
-		} else if (!word_prefix(&w, "--solo5:", &v)) {
+		} else if (word_ulong_option(
+			       &w, opts, sizeof(opts) / sizeof(opts[0])) != 1) {
 			return usage(&w);
 		}
 	}

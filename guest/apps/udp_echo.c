@@ -51,28 +51,21 @@ static int usage(const struct word *w)
 
 static int parse_args(const char *cmdline, struct opts *o)
 {
-	struct word w, v;
+	const struct word_ulong_opt opts[] = {
+	    {"--port=", &o->port, 1, 65535},
+	    {"--count=", &o->count, 0, 0},
+	    {"--idle-exit=", &o->idle_s, 0, 0},
+	};
+	struct word w;
 	int r;
 
 	while (word_next(&cmdline, &w)) {
 		r = lwip_port_arg(&o->net, w.s, w.len);
-		if (r < 0)
+		if (r == 0)
+			r = word_ulong_option(&w, opts,
+					      sizeof(opts) / sizeof(opts[0]));
+		if (r != 1)
 			return usage(&w);
-		if (r > 0)
-			continue;
-		if (word_prefix(&w, "--port=", &v)) {
-			if (!word_ulong(&v, &o->port) || o->port == 0 ||
-			    o->port > 65535)
-				return usage(&w);
-		} else if (word_prefix(&w, "--count=", &v)) {
-			if (!word_ulong(&v, &o->count))
-				return usage(&w);
-		} else if (word_prefix(&w, "--idle-exit=", &v)) {
-			if (!word_ulong(&v, &o->idle_s))
-				return usage(&w);
-		} else if (!word_prefix(&w, "--solo5:", &v)) {
-			return usage(&w);
-		}
 	}
 	if (!o->net.has_addr) {
 		printf("udp-echo: --ipv4=ADDR/PREFIX is required\n");
