@@ -361,6 +361,28 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+/* See DP_TX_LINGER_NS. */
+static void linger_for_tx_peers(const struct dp *dp)
+{
+	uint64_t hz = rte_get_tsc_hz(), now = rte_get_tsc_cycles();
+	uint64_t linger = hz / (1000000000 / DP_TX_LINGER_NS), wait = 0;
+
+	for (unsigned i = 0; i < dp->nb_nics; i++) {
+		const struct dp_nic *nic = &dp->nics[i];
+		uint64_t since = now - nic->last_tx_tsc;
+
+		if (nic->is_ethdev && !nic->tx_done_in_burst &&
+		    nic->last_tx_tsc != 0 && since < linger &&
+		    linger - since > wait)
+			wait = linger - since;
+	}
+	if (wait > 0) {
+		struct timespec ts = {0, (long)(wait * 1000000000 / hz)};
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+	}
+}
+
 void dp_stop(struct dp *dp, bool print_stats)
 {
 	if (dp == NULL)
@@ -381,6 +403,7 @@ void dp_stop(struct dp *dp, bool print_stats)
 			dp_log(DP_WARN, "cannot wake the poll thread");
 		rte_eal_wait_lcore(dp->poll_lcore);
 	}
+	linger_for_tx_peers(dp);
 	dp_telemetry_unregister();
 	if (print_stats)
 		dp_stats_print(dp);

@@ -21,6 +21,11 @@
 #define DP_POOL_SIZE 8191
 #define DP_HDR_POOL_SIZE 2047 /* header-only mbufs for zero-copy TX */
 #define DP_TX_STALL_NS 100000000 /* 100 ms of a full TX queue: drop */
+/* At exit, a port whose peer reads our TX queue on its own time (virtio-user,
+ * most vdevs) stays open this long after its last frame: a peer polling on
+ * a shared CPU gets the last frames before the queue goes away. No DPDK
+ * 22.11 API tells when a virtio peer has used them. */
+#define DP_TX_LINGER_NS 50000000
 
 /* Counters written by the poll thread only; read by others (telemetry,
  * exit report) with relaxed loads. */
@@ -63,6 +68,7 @@ struct dp_nic {
 	struct rte_mbuf *txb[DP_BURST];
 	unsigned nb_txb;
 	uint64_t tx_stall_since; /* TSC when the port last refused, or 0 */
+	uint64_t last_tx_tsc; /* TSC of the last frame the port accepted */
 	struct dp_nic_stats stats;
 };
 

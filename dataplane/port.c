@@ -295,6 +295,8 @@ void dp_nic_tx_flush(struct dp *dp, struct dp_nic *nic)
 		nic->stats.tx_bytes += lens[i];
 	nic->stats.tx_packets += sent - errors;
 	nic->stats.drop_tx_rejected += errors;
+	if (sent > 0)
+		nic->last_tx_tsc = rte_get_tsc_cycles();
 	nic->nb_txb = nb - sent;
 	if (nic->nb_txb == 0) {
 		nic->tx_stall_since = 0;

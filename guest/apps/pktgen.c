@@ -5,7 +5,10 @@
  * receiver can check order and integrity. A traffic source for dataplane
  * tests and benchmarks. --wait-rx holds the first frame back until the
  * peer has sent us something, so a test counts only once the peer is known
- * to be connected.
+ * to be connected. --end-on-rx keeps the unikernel (and so its NIC) alive
+ * after the last frame until the peer sends something again: a peer that
+ * reads a shared virtqueue late (one sharing a CPU) gets every frame
+ * before the port goes away, and says so by sending.
  */
 #include <hvt_manifest.h>
 #include <solo5.h>
@@ -24,8 +27,8 @@ HVT_MANIFEST(1, HVT_MFT_NET("service"));
 
 struct pktgen_opts {
 	unsigned long count, size, pps; /* pps 0: unpaced */
-	int wait_rx;
-	unsigned long idle_s; /* bound of --wait-rx; 0: wait forever */
+	int wait_rx, end_on_rx;
+	unsigned long idle_s; /* bound of either wait; 0: wait forever */
 	uint8_t dst[SOLO5_NET_ALEN];
 };
 
@@ -42,7 +45,7 @@ static int usage(const struct word *w)
 		printf("pktgen: bad argument '%s'\n",
 		       word_str(w, b, sizeof(b)));
 	printf("pktgen: usage: pktgen.hvt COUNT SIZE [--pps=RATE] "
-	       "[--dst=MAC] [--wait-rx] [--idle-exit=SECONDS]\n");
+	       "[--dst=MAC] [--wait-rx] [--end-on-rx] [--idle-exit=SECONDS]\n");
 	return 0;
 }
 
@@ -59,6 +62,8 @@ static int parse_args(const char *cmdline, struct pktgen_opts *o)
 				return usage(&w);
 		} else if (word_is(&w, "--wait-rx")) {
 			o->wait_rx = 1;
+		} else if (word_is(&w, "--end-on-rx")) {
+			o->end_on_rx = 1;
 		} else if (word_prefix(&w, "--idle-exit=", &v)) {
 			if (!word_ulong(&v, &o->idle_s))
 				return usage(&w);
@@ -126,13 +131,14 @@ static void wait_until(solo5_handle_t h, solo5_time_t t,
 }
 
 /*
- * --wait-rx: returns 1 once a frame has arrived (the peer is connected and
- * sending), 0 after a FAILURE line (read error, or nothing within idle_s).
+ * --wait-rx and --end-on-rx: returns 1 once a frame has arrived (the peer
+ * is connected and sending) and prints "pktgen: <what>", 0 after a FAILURE
+ * line (read error, or nothing within idle_s).
  * What arrives is dropped, at most MAX_DISCARD frames, so a flooding peer
  * cannot keep us here; the rest is left for wait_until() or the tender.
  */
 static int wait_rx(solo5_handle_t h, const struct pktgen_bufs *b,
-		   unsigned long idle_s)
+		   unsigned long idle_s, const char *what)
 {
 	solo5_time_t deadline = solo5_clock_monotonic() + idle_s * NSEC_PER_SEC;
 	solo5_result_t r = SOLO5_R_AGAIN;
@@ -148,7 +154,7 @@ static int wait_rx(solo5_handle_t h, const struct pktgen_bufs *b,
 			   SOLO5_R_OK)
 			got++;
 		if (got) {
-			printf("pktgen: peer is up\n");
+			printf("pktgen: %s\n", what);
 			return 1;
 		}
 		if (r != SOLO5_R_AGAIN) {
@@ -201,7 +207,7 @@ int solo5_app_main(const struct solo5_start_info *si)
 	build_header(b.frame, &o, &ni);
 	mac_str(mac, ni.mac_address);
 	printf("pktgen: ready mac %s mtu %lu\n", mac, (unsigned long)ni.mtu);
-	if (o.wait_rx && !wait_rx(h, &b, o.idle_s))
+	if (o.wait_rx && !wait_rx(h, &b, o.idle_s, "peer is up"))
 		return finish(0, 0, 0, SOLO5_EXIT_FAILURE);
 	start = solo5_clock_monotonic();
 	for (sent = 0; sent < o.count; sent++) {
@@ -223,5 +229,8 @@ int solo5_app_main(const struct solo5_start_info *si)
 		if (sent == 0)
 			first = solo5_clock_monotonic();
 	}
-	return finish(sent, first, solo5_clock_monotonic(), SOLO5_EXIT_SUCCESS);
+	finish(sent, first, solo5_clock_monotonic(), SOLO5_EXIT_SUCCESS);
+	if (o.end_on_rx && !wait_rx(h, &b, o.idle_s, "peer says end"))
+		return SOLO5_EXIT_FAILURE;
+	return SOLO5_EXIT_SUCCESS;
 }
