@@ -80,8 +80,11 @@ static int create_pools(struct dp *dp)
 	    "hvt_frames", DP_POOL_SIZE, 256, 0,
 	    (uint16_t)(RTE_PKTMBUF_HEADROOM + max_frame), SOCKET_ID_ANY);
 	/* Zero-copy TX: headers only, data stays in guest memory. */
-	dp->hdr_pool = rte_pktmbuf_pool_create("hvt_hdrs", DP_HDR_POOL_SIZE, 64,
-					       0, 0, SOCKET_ID_ANY);
+	dp->hdr_pool = rte_pktmbuf_pool_create(
+	    "hvt_hdrs",
+	    DP_HDR_POOL_SIZE +
+		(dp->fp_hdr != NULL ? dp->nb_nics * HVTX_QUEUE_ENTRIES : 0),
+	    64, 0, 0, SOCKET_ID_ANY);
 	if (dp->pool == NULL || dp->hdr_pool == NULL) {
 		dp_log(DP_ERR, "cannot create mbuf pools: %s",
 		       rte_strerror(rte_errno));
@@ -201,6 +204,10 @@ struct dp *dp_start(const struct dp_config *cfg, const struct hc_gmem *gmem,
 		hc_ring_init(&dp->ring, ring_hva, &dp->gmem, devs, &dp_ring_ops,
 			     dp);
 	}
+	if (cfg->fastpath_hdr != NULL) {
+		dp->fp_hdr = cfg->fastpath_hdr;
+		dp_fastpath_init(dp);
+	}
 	if (make_eventfds(dp) < 0 ||
 	    pthread_create(&dp->init_thread, NULL, init_thread, dp) != 0) {
 		snprintf(err, err_len, "dataplane: cannot start: %s",
@@ -295,8 +302,7 @@ static int collect_ready(struct dp *dp, uint64_t *ready_set)
 
 	*ready_set = 0;
 	for (unsigned i = 0; i < dp->nb_nics; i++) {
-		if (atomic_load_explicit(&dp->nics[i].rx_avail,
-					 memory_order_acquire) > 0) {
+		if (dp_nic_rx_ready(&dp->nics[i])) {
 			*ready_set |= 1ULL << dp->nics[i].cfg.handle;
 			n++;
 		}

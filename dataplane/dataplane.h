@@ -70,6 +70,11 @@ struct dp_config {
 	enum dp_idle_policy idle;
 	uint64_t idle_ns; /* adaptive: sleep after this long idle */
 	bool offer_ring; /* offer the Solo5 shared ring */
+	/* The fast path (docs/fastpath.md): the header's host address in
+	 * guest memory, or NULL when the guest did not negotiate it, and
+	 * the version agreed on. */
+	void *fastpath_hdr;
+	uint32_t fastpath_version;
 	int verbosity;
 	bool no_huge; /* for tests: normal pages, no shared config files */
 	/* Called from the poll thread after a fatal fault (see dp_fault()),

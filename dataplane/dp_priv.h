@@ -14,6 +14,7 @@
 #include <rte_mbuf.h>
 
 #include "dataplane.h"
+#include "hypercall/fastq.h"
 
 #define DP_BURST 32
 #define DP_RXQ_SIZE 512 /* frames staged per NIC for the guest */
@@ -70,6 +71,14 @@ struct dp_nic {
 	uint64_t tx_stall_since; /* TSC when the port last refused, or 0 */
 	uint64_t last_tx_tsc; /* TSC of the last frame the port accepted */
 	struct dp_nic_stats stats;
+	/* Fast-path queues (poll thread), when the guest negotiated them. */
+	bool has_fq;
+	struct hc_fastq fq;
+	struct rte_mbuf_ext_shared_info fq_shinfo[HVTX_QUEUE_ENTRIES];
+	struct dp_fq_token {
+		struct dp_nic *nic;
+		uint32_t token;
+	} fq_tokens[HVTX_QUEUE_ENTRIES];
 };
 
 enum dp_mbox_state { DP_MBOX_IDLE, DP_MBOX_POSTED, DP_MBOX_DONE };
@@ -106,6 +115,8 @@ struct dp {
 	struct hc_ring ring;
 	struct rte_mbuf_ext_shared_info shinfo[HVT_RING_ENTRIES];
 	struct dp_tx_token tokens[HVT_RING_ENTRIES];
+	/* Fast path (see fastpath.c): the header in guest memory. */
+	struct hvtx_header *fp_hdr;
 	/* NET_WRITE sent in place (poll thread). */
 	struct rte_mbuf_ext_shared_info hc_shinfo;
 	bool hc_tx_busy;
@@ -185,5 +196,24 @@ void dp_log(int level, const char *fmt, ...)
 #define DP_ERR 0
 #define DP_WARN 1
 #define DP_INFO 2
+
+/* fastpath.c: the fast-path queues of every NIC (poll thread). */
+void dp_fastpath_init(struct dp *dp);
+/* Serve nic's queues: staged frames into posted buffers, posted frames to
+ * the port. Returns work done, or -1 after dp_set_fault(). */
+int dp_fastpath_serve(struct dp *dp, struct dp_nic *nic);
+/* Idle protocol with the guest (see hc_ring_prepare_sleep()). */
+void dp_fastpath_needs_kick(struct dp *dp, bool on);
+
+/* Whether the vCPU should see nic as ready in POLL. Any thread. */
+static inline bool dp_nic_rx_ready(const struct dp_nic *nic)
+{
+	return atomic_load_explicit(&nic->rx_avail, memory_order_acquire) > 0 ||
+	       (nic->has_fq && hc_fastq_rx_ready(nic->fq.shared));
+}
+
+/* poller.c helpers shared with fastpath.c. */
+struct rte_mbuf *dp_frame_copy(struct dp *dp, const void *frame, uint32_t len);
+void dp_nic_queue_tx(struct dp *dp, struct dp_nic *nic, struct rte_mbuf *m);
 
 #endif /* DP_PRIV_H */

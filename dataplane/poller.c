@@ -22,6 +22,7 @@
 #define RING_BUDGET 64
 #define SLEEP_NO_INTR_MS 1 /* first nap when a port cannot wake us */
 #define LINK_CHECKS_PER_SEC 10
+#define DRAIN_PASSES 64 /* at stop: passes while there is work */
 
 void dp_set_fault(struct dp *dp, const char *fmt, ...)
 {
@@ -71,7 +72,7 @@ static int nic_read(struct dp_nic *nic, void *buf, uint64_t cap, uint64_t *len)
 	return HVT_R_OK;
 }
 
-static void nic_queue_tx(struct dp *dp, struct dp_nic *nic, struct rte_mbuf *m)
+void dp_nic_queue_tx(struct dp *dp, struct dp_nic *nic, struct rte_mbuf *m)
 {
 	if (nic->nb_txb == DP_BURST)
 		dp_nic_tx_flush(dp, nic);
@@ -85,8 +86,7 @@ static void nic_queue_tx(struct dp *dp, struct dp_nic *nic, struct rte_mbuf *m)
 }
 
 /* Copy a frame into a fresh mbuf chain (the hypercall path). */
-static struct rte_mbuf *frame_copy(struct dp *dp, const void *frame,
-				   uint32_t len)
+struct rte_mbuf *dp_frame_copy(struct dp *dp, const void *frame, uint32_t len)
 {
 	struct rte_mbuf *head = rte_pktmbuf_alloc(dp->pool), *last = head;
 	const uint8_t *src = frame;
@@ -127,13 +127,13 @@ static void ring_tx_free(void *addr, void *opaque)
 static int ring_write_copy(struct dp *dp, struct dp_nic *nic, const void *frame,
 			   uint32_t len, uint32_t token)
 {
-	struct rte_mbuf *m = frame_copy(dp, frame, len);
+	struct rte_mbuf *m = dp_frame_copy(dp, frame, len);
 
 	if (m == NULL) {
 		nic->stats.drop_no_mbuf++;
 		return HVT_R_EUNSPEC;
 	}
-	nic_queue_tx(dp, nic, m);
+	dp_nic_queue_tx(dp, nic, m);
 	hc_ring_write_done(&dp->ring, token);
 	return HVT_R_OK;
 }
@@ -177,7 +177,7 @@ static int ring_write(void *opaque, uint64_t handle, const void *frame,
 	m->data_off = 0;
 	m->data_len = (uint16_t)len;
 	m->pkt_len = len;
-	nic_queue_tx(dp, nic, m);
+	dp_nic_queue_tx(dp, nic, m);
 	return HVT_R_OK;
 }
 
@@ -229,7 +229,7 @@ static int hc_write(struct dp *dp, struct dp_nic *nic, void *buf, uint32_t len)
 			return HVT_R_AGAIN;
 	}
 	if (!nic->tx_done_in_burst) {
-		m = frame_copy(dp, buf, len);
+		m = dp_frame_copy(dp, buf, len);
 	} else if ((m = rte_pktmbuf_alloc(dp->hdr_pool)) != NULL) {
 		dp->hc_shinfo.free_cb = hc_tx_free;
 		dp->hc_shinfo.fcb_opaque = dp;
@@ -245,7 +245,7 @@ static int hc_write(struct dp *dp, struct dp_nic *nic, void *buf, uint32_t len)
 		nic->stats.drop_no_mbuf++;
 		return HVT_R_AGAIN;
 	}
-	nic_queue_tx(dp, nic, m);
+	dp_nic_queue_tx(dp, nic, m);
 	dp_nic_tx_flush(dp, nic);
 	return HVT_R_OK;
 }
@@ -291,8 +291,7 @@ static void notify_vcpu(struct dp *dp)
 	uint64_t one = 1;
 
 	for (unsigned i = 0; i < dp->nb_nics; i++) {
-		if (atomic_load_explicit(&dp->nics[i].rx_avail,
-					 memory_order_relaxed) == 0)
+		if (!dp_nic_rx_ready(&dp->nics[i]))
 			continue;
 		if (atomic_exchange(&dp->vcpu_waiting, 0) &&
 		    write(dp->rx_evt_fd, &one, sizeof(one)) < 0)
@@ -325,6 +324,12 @@ static unsigned poll_once(struct dp *dp)
 		}
 		work += (unsigned)n;
 	}
+	for (unsigned i = 0; dp->fp_hdr != NULL && i < dp->nb_nics; i++) {
+		int n = dp_fastpath_serve(dp, &dp->nics[i]);
+		if (n < 0)
+			return 0;
+		work += (unsigned)n;
+	}
 	work += mailbox_serve(dp);
 	for (unsigned i = 0; i < dp->nb_nics; i++) {
 		dp_nic_tx_flush(dp, &dp->nics[i]);
@@ -355,6 +360,9 @@ static void poller_sleep(struct dp *dp)
 	atomic_store(&dp->poller_sleeping, 1);
 	if (dp->has_ring && !hc_ring_prepare_sleep(&dp->ring))
 		goto wake;
+	/* The fast path's queues are re-checked by poll_once() below. */
+	if (dp->fp_hdr != NULL)
+		dp_fastpath_needs_kick(dp, true);
 	for (unsigned i = 0; i < dp->nb_nics; i++)
 		dp_nic_rx_intr(&dp->nics[i], true);
 	/* Frames that arrived before the interrupt was armed. */
@@ -375,6 +383,8 @@ wake:
 	atomic_store(&dp->poller_sleeping, 0);
 	if (dp->has_ring)
 		hc_ring_wake(&dp->ring);
+	if (dp->fp_hdr != NULL)
+		dp_fastpath_needs_kick(dp, false);
 }
 
 /*
@@ -428,5 +438,10 @@ int dp_poll_loop(void *arg)
 			rte_pause();
 		}
 	}
+	/* The guest may have posted frames just before it exited (ring and
+	 * fast path writes do not wait): send them. Bounded passes. */
+	for (int i = 0; i < DRAIN_PASSES && !atomic_load(&dp->faulted); i++)
+		if (poll_once(dp) == 0)
+			break;
 	return 0;
 }

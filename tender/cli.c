@@ -370,18 +370,32 @@ static int parse_poll(struct tender_config *cfg, const char *value, char *err,
 	return 0;
 }
 
+/* value of option (given as "--name") must be on or off. */
+static int parse_on_off(const char *option, const char *value, bool *out,
+			char *err, size_t err_len)
+{
+	if (strcmp(value, "on") == 0)
+		*out = true;
+	else if (strcmp(value, "off") == 0)
+		*out = false;
+	else
+		return tender_errf(err, err_len,
+				   "%s=%s: expected 'on' or 'off'", option,
+				   value);
+	return 0;
+}
+
 static int parse_net_ring(struct tender_config *cfg, const char *value,
 			  char *err, size_t err_len)
 {
-	if (strcmp(value, "on") == 0)
-		cfg->net_ring = true;
-	else if (strcmp(value, "off") == 0)
-		cfg->net_ring = false;
-	else
-		return tender_errf(err, err_len,
-				   "--net-ring=%s: expected 'on' or 'off'",
-				   value);
-	return 0;
+	return parse_on_off("--net-ring", value, &cfg->net_ring, err, err_len);
+}
+
+static int parse_net_fastpath(struct tender_config *cfg, const char *value,
+			      char *err, size_t err_len)
+{
+	return parse_on_off("--net-fastpath", value, &cfg->net_fastpath, err,
+			    err_len);
 }
 
 /* Options of the form --name=VALUE. */
@@ -391,9 +405,13 @@ struct value_option {
 };
 
 static const struct value_option value_options[] = {
-    {"--mem=", parse_mem},	     {"--eal-args=", parse_eal_args},
-    {"--poll=", parse_poll},	     {"--poll-cpu=", parse_poll_cpu},
-    {"--vcpu-cpu=", parse_vcpu_cpu}, {"--net-ring=", parse_net_ring},
+    {"--mem=", parse_mem},
+    {"--eal-args=", parse_eal_args},
+    {"--poll=", parse_poll},
+    {"--poll-cpu=", parse_poll_cpu},
+    {"--vcpu-cpu=", parse_vcpu_cpu},
+    {"--net-ring=", parse_net_ring},
+    {"--net-fastpath=", parse_net_fastpath},
 };
 
 /* Options of the form --prefix:NAME=VALUE, matched by prefix. */
@@ -451,6 +469,7 @@ int tender_cli_parse(struct tender_config *cfg, int argc, char *const *argv,
 	cfg->mem_size = HVT_MEM_DEFAULT_MIB * MIB;
 	cfg->poll_cpu = cfg->vcpu_cpu = -1;
 	cfg->net_ring = true;
+	cfg->net_fastpath = true;
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		if (strcmp(arg, "--") == 0) {
@@ -555,6 +574,8 @@ void tender_cli_usage(const char *prog, void (*out)(const char *line))
 	    "the port's maximum; default 1500)",
 	    "  --net-ring=on|off         offer Solo5's shared-ring net I/O "
 	    "to the guest (default on)",
+	    "  --net-fastpath=on|off     offer the hvt-dpdk fast path to "
+	    "guests that ask for it (default on; docs/fastpath.md)",
 	    "  --poll=adaptive|always    poll thread: sleep when idle "
 	    "(default) or always poll",
 	    "  --poll-cpu=N              CPU of the poll thread (default: "

@@ -47,6 +47,7 @@ struct tender_config {
 	int vcpu_cpu; /* -1: automatic */
 	bool poll_always;
 	bool net_ring; /* offer the Solo5 shared ring (default on) */
+	bool net_fastpath; /* offer the fast path to guests asking for it */
 	bool show_help;
 	bool show_version;
 	int verbosity; /* number of -v / --verbose */

@@ -23,10 +23,11 @@
 /* Solo5 notes are "Solo5" + NUL, padded to 4 like every ELF note name. */
 #define NOTE_ALIGN4(x) (((uint64_t)(x) + 3) & ~(uint64_t)3)
 
-/* Which Solo5 notes the walk has seen so far. */
+/* Which notes the walk has seen so far. */
 struct note_state {
 	bool has_abi;
 	bool has_mft;
+	bool has_fastpath;
 };
 
 static void __attribute__((format(printf, 4, 5)))
@@ -436,6 +437,41 @@ static int use_mft_note(struct tender_elf *img, const uint8_t *desc,
 	return 0;
 }
 
+/* untrusted: our own fast-path note (hvt_fastpath.h). */
+static int use_fastpath_note(struct tender_elf *img, unsigned idx,
+			     const GElf_Nhdr *nh, const uint8_t *desc,
+			     struct note_state *st, char *err, size_t err_len)
+{
+	struct hvtx_note_desc d;
+
+	if (nh->n_type != HVTX_NOTE_TYPE_FASTPATH)
+		return 0; /* a later extension: not ours to judge */
+	if (st->has_fastpath) {
+		set_err(err, err_len, img->path,
+			"segment %u: duplicate hvt-dpdk fast path note", idx);
+		return -1;
+	}
+	if (nh->n_descsz != sizeof(d)) {
+		set_err(err, err_len, img->path,
+			"segment %u: hvt-dpdk fast path note descsz %u, "
+			"expected %zu",
+			idx, nh->n_descsz, sizeof(d));
+		return -1;
+	}
+	memcpy(&d, desc, sizeof(d));
+	if (d.version_min == 0 || d.version_min > d.version_max) {
+		set_err(err, err_len, img->path,
+			"segment %u: hvt-dpdk fast path note versions %u..%u: "
+			"expected 1 <= min <= max",
+			idx, d.version_min, d.version_max);
+		return -1;
+	}
+	st->has_fastpath = true;
+	img->fastpath_min = d.version_min;
+	img->fastpath_max = d.version_max;
+	return 0;
+}
+
 /* untrusted: one note header and its name. */
 static int use_note(struct tender_elf *img, unsigned idx, const GElf_Nhdr *nh,
 		    const uint8_t *name, const uint8_t *desc,
@@ -445,6 +481,9 @@ static int use_note(struct tender_elf *img, unsigned idx, const GElf_Nhdr *nh,
 			memcmp(name, HVT_NOTE_NAME, HVT_NOTE_NAMESZ) == 0;
 	bool *seen;
 
+	if (nh->n_namesz == HVTX_NOTE_NAMESZ &&
+	    memcmp(name, HVTX_NOTE_NAME, HVTX_NOTE_NAMESZ) == 0)
+		return use_fastpath_note(img, idx, nh, desc, st, err, err_len);
 	/* A near miss on the name would otherwise read as "no ABI note". */
 	if (!is_solo5 && nh->n_namesz >= 5 && nh->n_namesz <= 8 &&
 	    memcmp(name, HVT_NOTE_NAME, 5) == 0) {
@@ -555,7 +594,7 @@ static int walk_note_seg(struct tender_elf *img, unsigned idx,
 static int walk_phdrs(struct tender_elf *img, size_t phnum, uint64_t mem_size,
 		      char *err, size_t err_len)
 {
-	struct note_state st = {false, false};
+	struct note_state st = {false, false, false};
 
 	for (size_t i = 0; i < phnum; i++) {
 		GElf_Phdr ph;

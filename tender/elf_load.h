@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "hypercall/abi/hvt_abi.h"
+#include "hypercall/abi/hvt_fastpath.h"
 
 #define TENDER_ELF_MAX_SEGS 16 /* PT_LOAD segments with p_memsz > 0 */
 #define TENDER_ELF_MAX_PHDRS 256 /* Solo5 linkers emit about six */
@@ -57,6 +58,9 @@ struct tender_elf {
 	unsigned nb_segs;
 	uint32_t abi_target,
 	    abi_version; /* HVT_ABI_TARGET_HVT, HVT_ABI_VERSION */
+	/* The hvt-dpdk fast path versions the guest speaks (its "hvt-dpdk"
+	 * note, validated: 1 <= min <= max), or 0 and 0 without the note. */
+	uint32_t fastpath_min, fastpath_max;
 	struct hvt_mft *mft; /* malloc'd validated copy of the manifest */
 	size_t mft_size; /* bytes at mft: 8 + 104 * mft->entries */
 };

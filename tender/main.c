@@ -49,7 +49,9 @@ struct tender {
 	struct dp_config dc;
 	struct dp *dp;
 	int kick_fd;
+	uint64_t region_gpa; /* 0: no shared region (Solo5 ring, fast path) */
 	uint64_t ring_gpa; /* 0: no shared ring */
+	uint32_t fastpath_version; /* 0: fast path not offered */
 	int poll_cpu, vcpu_cpu;
 	pthread_t vcpu_thread;
 };
@@ -161,7 +163,7 @@ static int start_dataplane(struct tender *t)
 	char err[512];
 
 	t->kick_fd = -1;
-	if (t->ring_gpa != 0) {
+	if (t->region_gpa != 0) {
 		t->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 		if (t->kick_fd < 0 ||
 		    tender_vm_ioeventfd(&t->vm, HVT_RING_KICK_PIO, t->kick_fd,
@@ -173,6 +175,11 @@ static int start_dataplane(struct tender *t)
 	}
 	t->hc.gmem =
 	    (struct hc_gmem){.base = t->gmem.hva, .size = t->gmem.size};
+	if (t->fastpath_version != 0) {
+		t->dc.fastpath_hdr =
+		    t->gmem.hva + t->region_gpa + HVTX_HEADER_OFFSET;
+		t->dc.fastpath_version = t->fastpath_version;
+	}
 	t->dp = dp_start(&t->dc, &t->hc.gmem, t->hc.devs,
 			 t->ring_gpa ? t->gmem.hva + t->ring_gpa : NULL,
 			 t->kick_fd, err, sizeof(err));
@@ -181,6 +188,28 @@ static int start_dataplane(struct tender *t)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The fast path version to offer: the newest both sides speak, or 0 when
+ * the operator turned it off, the guest did not ask (every unmodified Solo5
+ * guest) or no version is common.
+ */
+static uint32_t fastpath_version(const struct tender *t)
+{
+	uint32_t v = t->elf.fastpath_max < HVTX_VERSION ? t->elf.fastpath_max
+							: HVTX_VERSION;
+
+	if (!t->cfg.net_fastpath || t->elf.fastpath_min == 0)
+		return 0;
+	if (v < t->elf.fastpath_min) {
+		tlog_warn("%s: speaks fast path versions %u to %u, hvt-dpdk %d:"
+			  " using the Solo5 interfaces",
+			  t->cfg.kernel_path, t->elf.fastpath_min,
+			  t->elf.fastpath_max, HVTX_VERSION);
+		return 0;
+	}
+	return v;
 }
 
 /*
@@ -198,10 +227,13 @@ static int map_guest_ram(struct tender *t)
 	if (t->cfg.nb_nets > 0) {
 		huge_from = (t->elf.kernel_end + HVT_HUGE_PAGE_SIZE - 1) &
 			    ~(HVT_HUGE_PAGE_SIZE - 1);
-		if (t->cfg.net_ring) {
+		t->fastpath_version = fastpath_version(t);
+		if (t->cfg.net_ring || t->fastpath_version != 0) {
 			extra = HVT_RING_REGION_SIZE;
-			t->ring_gpa = t->cfg.mem_size;
+			t->region_gpa = t->cfg.mem_size;
 		}
+		if (t->cfg.net_ring)
+			t->ring_gpa = t->region_gpa;
 		dataplane_config(t, &t->dc);
 		shared = dp_needs_shared_mem(&t->dc);
 	}
@@ -249,7 +281,8 @@ static int build_vm(struct tender *t)
 	    .mft = t->elf.mft,
 	    .mft_size = t->elf.mft_size,
 	    .cmdline = t->cmdline,
-	    .host_features = t->ring_gpa ? HVT_FEATURE_RING_IO : 0,
+	    .host_features = (t->ring_gpa ? HVT_FEATURE_RING_IO : 0) |
+			     (t->fastpath_version ? HVTX_FEATURE_FASTPATH : 0),
 	    .net_ring_gpa = t->ring_gpa,
 	};
 	tender_boot_info_write(t->gmem.hva, &bp);

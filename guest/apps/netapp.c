@@ -4,6 +4,7 @@
  * acquisition and bounded write retry. The command line is const and words
  * are not NUL-terminated, so everything here takes explicit lengths.
  */
+#include <hvt_net_burst.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -165,6 +166,38 @@ int netapp_open_dev(const char *app, const char *name, solo5_handle_t *h,
 		return 0;
 	}
 	return 1;
+}
+
+int netapp_open_burst(const char *app, solo5_handle_t *h,
+		      struct solo5_net_info *ni)
+{
+	solo5_result_t r = hvt_net_burst_acquire("service", h, ni);
+
+	if (r != SOLO5_R_OK) {
+		printf("%s: FAILURE: cannot acquire net device \"service\": "
+		       "%s\n",
+		       app, result_str(r));
+		return 0;
+	}
+	return 1;
+}
+
+uint32_t netapp_burst_bufs(const char *app, const struct solo5_start_info *si,
+			   const struct solo5_net_info *ni, uint8_t **bufs,
+			   size_t count)
+{
+	size_t cap = (ni->mtu + SOLO5_NET_HLEN + 63) & ~(size_t)63;
+	uint8_t *m = (uint8_t *)si->heap_start;
+
+	if (si->heap_size / cap < count) {
+		printf("%s: FAILURE: heap (%lu bytes) smaller than %lu\n", app,
+		       (unsigned long)si->heap_size,
+		       (unsigned long)(count * cap));
+		return 0;
+	}
+	for (size_t i = 0; i < count; i++)
+		bufs[i] = m + i * cap;
+	return (uint32_t)cap;
 }
 
 uint8_t *netapp_buf(const char *app, const struct solo5_start_info *si,

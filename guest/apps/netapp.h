@@ -67,6 +67,18 @@ int netapp_open_dev(const char *app, const char *name, solo5_handle_t *h,
  * Carves a frame buffer of at least max(mtu + 14, NETAPP_BUF_MIN) bytes out
  * of the heap; NULL (after a FAILURE line) if the heap is too small.
  */
+/*
+ * The burst API (hvt_net_burst.h): acquire "service" (FAILURE line on
+ * error, returns 0), and carve count buffers of the NIC's MTU + 14 bytes
+ * (rounded up to 64) from the heap into bufs. Returns the buffer size, or 0
+ * after a FAILURE line when the heap is too small.
+ */
+int netapp_open_burst(const char *app, solo5_handle_t *h,
+		      struct solo5_net_info *ni);
+uint32_t netapp_burst_bufs(const char *app, const struct solo5_start_info *si,
+			   const struct solo5_net_info *ni, uint8_t **bufs,
+			   size_t count);
+
 uint8_t *netapp_buf(const char *app, const struct solo5_start_info *si,
 		    const struct solo5_net_info *ni, size_t *size);
 /*

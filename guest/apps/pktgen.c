@@ -11,6 +11,7 @@
  * before the port goes away, and says so by sending.
  */
 #include <hvt_manifest.h>
+#include <hvt_net_burst.h>
 #include <solo5.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,8 +21,6 @@
 
 HVT_MANIFEST(1, HVT_MFT_NET("service"));
 
-/* A write still AGAIN after this many zero-timeout yields ends the run. */
-#define SEND_TRIES 1000
 /* Bound on input discarded per wake-up while pacing. */
 #define MAX_DISCARD 64
 
@@ -32,9 +31,16 @@ struct pktgen_opts {
 	uint8_t dst[SOLO5_NET_ALEN];
 };
 
+#define TXB HVT_NET_BURST_MAX_INFLIGHT /* frames in flight; 256 | TXB */
+#define RXB 32 /* receive buffers posted */
+#define BURST 32
+#define STALL_NS (5 * NSEC_PER_SEC) /* no completion this long: give up */
+
 struct pktgen_bufs {
-	uint8_t *frame, *pattern, *rx;
-	size_t cap;
+	uint8_t *tx[TXB]; /* frame of sequence number s: tx[s % TXB] */
+	uint8_t *rx[RXB];
+	uint32_t rx_cap;
+	uint8_t *pattern;
 };
 
 static int usage(const struct word *w)
@@ -82,85 +88,102 @@ static int parse_args(const char *cmdline, struct pktgen_opts *o)
 	return npos == 2 ? 1 : usage(NULL);
 }
 
-/* Frame, pattern source (cap + 256 bytes) and RX buffer from the heap. */
-static int carve(const struct solo5_start_info *si,
-		 const struct solo5_net_info *ni, struct pktgen_bufs *b)
+static size_t round64(size_t v)
 {
-	b->frame = netapp_buf("pktgen", si, ni, &b->cap);
-	if (!b->frame)
-		return 0;
-	if (si->heap_size < 3 * b->cap + 256) {
+	return (v + 63) & ~(size_t)63;
+}
+
+/*
+ * TX frames, RX buffers and the pattern source from the heap. Frame
+ * buffers are formatted once (the payload of sequence number s starts at
+ * pattern[s mod 256], and TXB is a multiple of 256): per frame only the
+ * sequence number is written, so the guest copies no payload.
+ */
+static int carve(const struct solo5_start_info *si,
+		 const struct solo5_net_info *ni, const struct pktgen_opts *o,
+		 struct pktgen_bufs *b)
+{
+	size_t tx_stride = round64(o->size);
+	size_t rx_cap = round64(ni->mtu + SOLO5_NET_HLEN);
+	size_t need = TXB * tx_stride + RXB * rx_cap + o->size + 256;
+	uint8_t *m = (uint8_t *)si->heap_start;
+
+	if (si->heap_size < need) {
 		printf("pktgen: FAILURE: heap too small\n");
 		return 0;
 	}
-	b->pattern = b->frame + b->cap;
-	b->rx = b->pattern + b->cap + 256;
-	/* pattern[k] = k mod 256, so the payload of frame seq is the copy
-	 * starting at pattern[seq mod 256]: one memcpy (rep movsb) per frame
-	 * instead of a loop per byte. */
-	for (size_t k = 0; k < b->cap + 256; k++)
+	for (size_t i = 0; i < TXB; i++, m += tx_stride)
+		b->tx[i] = m;
+	for (size_t i = 0; i < RXB; i++, m += rx_cap)
+		b->rx[i] = m;
+	b->rx_cap = (uint32_t)rx_cap;
+	b->pattern = m;
+	for (size_t k = 0; k < o->size + 256; k++)
 		b->pattern[k] = (uint8_t)k;
 	return 1;
 }
 
-static void build_header(uint8_t *f, const struct pktgen_opts *o,
-			 const struct solo5_net_info *ni)
+static void format_frames(const struct pktgen_bufs *b,
+			  const struct pktgen_opts *o,
+			  const struct solo5_net_info *ni)
 {
-	memcpy(f, o->dst, SOLO5_NET_ALEN);
-	memcpy(f + SOLO5_NET_ALEN, ni->mac_address, SOLO5_NET_ALEN);
-	f[12] = PKTGEN_ETHERTYPE >> 8;
-	f[13] = PKTGEN_ETHERTYPE & 0xff;
+	size_t n = o->count < TXB ? o->count : TXB;
+
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *f = b->tx[i];
+
+		memcpy(f, o->dst, SOLO5_NET_ALEN);
+		memcpy(f + SOLO5_NET_ALEN, ni->mac_address, SOLO5_NET_ALEN);
+		f[12] = PKTGEN_ETHERTYPE >> 8;
+		f[13] = PKTGEN_ETHERTYPE & 0xff;
+		memcpy(f + PKTGEN_DATA_OFF, b->pattern + (i & 0xff),
+		       o->size - PKTGEN_DATA_OFF);
+	}
+}
+
+/* Frames received are dropped: their buffers go straight back. Returns
+ * how many there were. */
+static size_t rx_drop(solo5_handle_t h, const struct pktgen_bufs *b)
+{
+	struct hvt_pkt p[RXB];
+	uint8_t *bufs[RXB];
+	size_t n = hvt_net_rx_burst(h, p, RXB);
+
+	for (size_t i = 0; i < n; i++)
+		bufs[i] = p[i].data;
+	hvt_net_rx_post(h, bufs, n, b->rx_cap);
+	return n;
 }
 
 /* Sleeps until (t); input arriving meanwhile would end every yield at
- * once, so it is read and dropped. */
+ * once, so it is dropped. */
 static void wait_until(solo5_handle_t h, solo5_time_t t,
 		       const struct pktgen_bufs *b)
 {
 	solo5_handle_set_t ready;
-	size_t len;
 
 	while (solo5_clock_monotonic() < t) {
 		solo5_yield(t, &ready);
-		for (int i = 0; ready && i < MAX_DISCARD; i++) {
-			if (solo5_net_read(h, b->rx, b->cap, &len) !=
-			    SOLO5_R_OK)
+		for (int i = 0; ready && i < MAX_DISCARD / RXB; i++)
+			if (rx_drop(h, b) == 0)
 				break;
-		}
 	}
 }
 
 /*
  * --wait-rx and --end-on-rx: returns 1 once a frame has arrived (the peer
  * is connected and sending) and prints "pktgen: <what>", 0 after a FAILURE
- * line (read error, or nothing within idle_s).
- * What arrives is dropped, at most MAX_DISCARD frames, so a flooding peer
- * cannot keep us here; the rest is left for wait_until() or the tender.
+ * line (nothing within idle_s). What arrives is dropped.
  */
 static int wait_rx(solo5_handle_t h, const struct pktgen_bufs *b,
 		   unsigned long idle_s, const char *what)
 {
 	solo5_time_t deadline = solo5_clock_monotonic() + idle_s * NSEC_PER_SEC;
-	solo5_result_t r = SOLO5_R_AGAIN;
-	size_t len;
 
 	for (;;) {
-		int got = 0;
-
-		/* Read before yielding: input may already be pending, and a
-		 * dead device fails at once rather than after the wait. */
-		while (got < MAX_DISCARD &&
-		       (r = solo5_net_read(h, b->rx, b->cap, &len)) ==
-			   SOLO5_R_OK)
-			got++;
-		if (got) {
+		if (rx_drop(h, b) > 0) {
 			printf("pktgen: %s\n", what);
 			return 1;
-		}
-		if (r != SOLO5_R_AGAIN) {
-			printf("pktgen: FAILURE: net_read: %s\n",
-			       result_str(r));
-			return 0;
 		}
 		if (idle_s && solo5_clock_monotonic() >= deadline) {
 			printf("pktgen: FAILURE: nothing received within %lu "
@@ -185,49 +208,98 @@ static int finish(unsigned long sent, solo5_time_t first, solo5_time_t last,
 	return status;
 }
 
+/* Buffers the NIC is done with; waits (bounded) while all TXB are in
+ * flight. Returns the frames still in flight, or -1 after STALL_NS. */
+static long reclaim(solo5_handle_t h, unsigned long inflight, int wait)
+{
+	uint8_t *done[TXB];
+	solo5_time_t since = 0;
+
+	for (;;) {
+		inflight -= hvt_net_tx_reclaim(h, done, TXB);
+		if (inflight < TXB && !(wait && inflight > 0))
+			return (long)inflight;
+		if (since == 0)
+			since = solo5_clock_monotonic();
+		else if (solo5_clock_monotonic() - since > STALL_NS)
+			return -1;
+		__asm__ volatile("pause" ::: "memory");
+	}
+}
+
 int solo5_app_main(const struct solo5_start_info *si)
 {
 	struct pktgen_opts o = {0};
-	struct pktgen_bufs b;
+	static struct pktgen_bufs b;
 	struct solo5_net_info ni;
 	solo5_handle_t h;
 	solo5_time_t start, first = 0;
-	unsigned long sent;
+	unsigned long sent = 0;
+	long inflight = 0;
+	solo5_result_t r;
 	char mac[18];
 
-	if (!parse_args(si->cmdline, &o) || !netapp_open("pktgen", &h, &ni) ||
-	    !carve(si, &ni, &b))
+	if (!parse_args(si->cmdline, &o))
 		return SOLO5_EXIT_FAILURE;
-	if (o.size < PKTGEN_MIN_SIZE || o.size > ni.mtu + SOLO5_NET_HLEN ||
-	    o.size > b.cap) {
+	r = hvt_net_burst_acquire("service", &h, &ni);
+	if (r != SOLO5_R_OK) {
+		printf("pktgen: FAILURE: cannot acquire net device "
+		       "\"service\": %s\n",
+		       result_str(r));
+		return SOLO5_EXIT_FAILURE;
+	}
+	if (o.size < PKTGEN_MIN_SIZE || o.size > ni.mtu + SOLO5_NET_HLEN) {
 		printf("pktgen: FAILURE: SIZE %lu outside %d..%lu\n", o.size,
 		       PKTGEN_MIN_SIZE, (unsigned long)ni.mtu + SOLO5_NET_HLEN);
 		return SOLO5_EXIT_FAILURE;
 	}
-	build_header(b.frame, &o, &ni);
+	if (!carve(si, &ni, &o, &b))
+		return SOLO5_EXIT_FAILURE;
+	format_frames(&b, &o, &ni);
+	hvt_net_rx_post(h, b.rx, RXB, b.rx_cap);
 	mac_str(mac, ni.mac_address);
-	printf("pktgen: ready mac %s mtu %lu\n", mac, (unsigned long)ni.mtu);
+	printf("pktgen: ready mac %s mtu %lu%s\n", mac, (unsigned long)ni.mtu,
+	       hvt_net_burst_is_fast(h) ? " fast path" : "");
 	if (o.wait_rx && !wait_rx(h, &b, o.idle_s, "peer is up"))
 		return finish(0, 0, 0, SOLO5_EXIT_FAILURE);
 	start = solo5_clock_monotonic();
-	for (sent = 0; sent < o.count; sent++) {
-		solo5_result_t r;
+	while (sent < o.count) {
+		struct hvt_pkt p[BURST];
+		unsigned long want = o.count - sent;
+		size_t n;
 
-		if (o.pps)
+		if (o.pps) {
 			wait_until(h, start + sent * NSEC_PER_SEC / o.pps, &b);
-		pktgen_put_seq(b.frame, (uint32_t)sent);
-		memcpy(b.frame + PKTGEN_DATA_OFF, b.pattern + (sent & 0xff),
-		       o.size - PKTGEN_DATA_OFF);
-		r = netapp_send(h, b.frame, o.size, SEND_TRIES);
-		if (r != SOLO5_R_OK) {
-			printf("pktgen: FAILURE: net_write: %s at frame %lu\n",
-			       result_str(r), sent);
-			return finish(sent, first, solo5_clock_monotonic(),
-				      SOLO5_EXIT_FAILURE);
+			want = 1;
 		}
+		inflight = reclaim(h, (unsigned long)inflight, 0);
+		if (inflight < 0)
+			break;
+		if (want > BURST)
+			want = BURST;
+		if (want > TXB - (unsigned long)inflight)
+			want = TXB - (unsigned long)inflight;
+		for (size_t i = 0; i < want; i++) {
+			uint8_t *f = b.tx[(sent + i) % TXB];
+
+			pktgen_put_seq(f, (uint32_t)(sent + i));
+			p[i] = (struct hvt_pkt){f, (uint32_t)o.size};
+		}
+		n = hvt_net_tx_burst(h, p, want);
 		/* No clock read per frame: only the first and the last. */
-		if (sent == 0)
+		if (sent == 0 && n > 0)
 			first = solo5_clock_monotonic();
+		sent += n;
+		inflight += (long)n;
+	}
+	/* Every frame handed to the host before the final line. */
+	if (inflight >= 0)
+		inflight = reclaim(h, (unsigned long)inflight, 1);
+	if (inflight < 0) {
+		printf("pktgen: FAILURE: frames not completed within %llu s\n",
+		       (unsigned long long)(STALL_NS / NSEC_PER_SEC));
+		return finish(sent, first, solo5_clock_monotonic(),
+			      SOLO5_EXIT_FAILURE);
 	}
 	finish(sent, first, solo5_clock_monotonic(), SOLO5_EXIT_SUCCESS);
 	if (o.end_on_rx && !wait_rx(h, &b, o.idle_s, "peer says end"))

@@ -5,6 +5,7 @@
  * MTU (jumbo included). A loopback peer for dataplane tests and benchmarks.
  */
 #include <hvt_manifest.h>
+#include <hvt_net_burst.h>
 #include <solo5.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,18 +14,20 @@
 
 HVT_MANIFEST(1, HVT_MFT_NET("service"));
 
-#define SEND_TRIES 100
+#define NBUF (2 * HVT_NET_BURST_MAX_INFLIGHT) /* RX posted + TX in flight */
+#define BURST 32
 
 struct reflect_state {
 	solo5_handle_t h;
-	uint8_t *buf;
-	size_t cap;
+	struct hvt_pool pool;
+	uint8_t *stack[NBUF];
+	uint32_t cap;
 	unsigned long count; /* 0: no limit */
 	unsigned long idle_s; /* 0: never exit for idleness */
 	unsigned long reflected, dropped, runts;
 	unsigned long long bytes;
+	unsigned long inflight; /* TX frames not yet reclaimed */
 };
-
 static int usage(const struct word *w)
 {
 	char b[64];
@@ -69,38 +72,62 @@ static void swap_macs(uint8_t *f)
 	memcpy(f + SOLO5_NET_ALEN, tmp, SOLO5_NET_ALEN);
 }
 
-/* Reflects frames until AGAIN, an error, or --count. Returns the read
- * result (OK only when --count is reached) or the write error. */
-static solo5_result_t drain(struct reflect_state *s, unsigned long *got)
+/* Sent buffers back to the pool, and the pool's buffers posted for RX. */
+static void recycle(struct reflect_state *s)
 {
-	solo5_result_t r, w;
-	size_t len;
+	uint8_t *b[NBUF];
+	size_t n = hvt_net_tx_reclaim(s->h, b, NBUF), posted;
 
-	while ((r = solo5_net_read(s->h, s->buf, s->cap, &len)) == SOLO5_R_OK) {
-		(*got)++;
-		if (len < SOLO5_NET_HLEN) {
-			s->runts++;
+	s->inflight -= n;
+	for (size_t i = 0; i < n; i++)
+		hvt_pool_put(&s->pool, b[i]);
+	n = s->pool.nb_free;
+	posted = hvt_net_rx_post(s->h, s->pool.free, n, s->cap);
+	/* Posted from the bottom of the stack: keep the rest on top. */
+	for (size_t i = posted; i < n; i++)
+		s->pool.free[i - posted] = s->pool.free[i];
+	s->pool.nb_free -= posted;
+}
+
+/* One burst: received frames go back out in the same buffers, MACs
+ * swapped. Returns how many frames arrived; sets *done at --count. */
+static unsigned long reflect_burst(struct reflect_state *s, int *done)
+{
+	struct hvt_pkt in[BURST], out[BURST];
+	size_t n, k = 0, sent;
+
+	recycle(s);
+	n = hvt_net_rx_burst(s->h, in, BURST);
+	for (size_t i = 0; i < n; i++) {
+		if (in[i].len < SOLO5_NET_HLEN ||
+		    (s->count && s->reflected + k >= s->count)) {
+			s->runts += in[i].len < SOLO5_NET_HLEN;
+			hvt_pool_put(&s->pool, in[i].data);
 			continue;
 		}
-		swap_macs(s->buf);
-		w = netapp_send(s->h, s->buf, len, SEND_TRIES);
-		if (w == SOLO5_R_AGAIN) {
-			s->dropped++;
-			continue;
-		}
-		if (w != SOLO5_R_OK) {
-			printf("reflect: FAILURE: net_write: %s\n",
-			       result_str(w));
-			return w;
-		}
-		s->reflected++;
-		s->bytes += len;
-		if (s->count && s->reflected >= s->count)
-			return SOLO5_R_OK;
+		swap_macs(in[i].data);
+		out[k++] = in[i];
 	}
-	if (r != SOLO5_R_AGAIN)
-		printf("reflect: FAILURE: net_read: %s\n", result_str(r));
-	return r;
+	sent = hvt_net_tx_burst(s->h, out, k);
+	for (size_t i = sent; i < k; i++) {
+		s->dropped++; /* all TX buffers in flight: cannot wait */
+		hvt_pool_put(&s->pool, out[i].data);
+	}
+	for (size_t i = 0; i < sent; i++)
+		s->bytes += out[i].len;
+	s->reflected += sent;
+	s->inflight += sent;
+	*done = s->count && s->reflected >= s->count;
+	return n;
+}
+
+/* Wait (bounded) until the host has every frame we gave it. */
+static void flush_tx(struct reflect_state *s)
+{
+	solo5_time_t until = solo5_clock_monotonic() + 5 * NSEC_PER_SEC;
+
+	while (s->inflight > 0 && solo5_clock_monotonic() < until)
+		recycle(s);
 }
 
 int solo5_app_main(const struct solo5_start_info *si)
@@ -110,30 +137,36 @@ int solo5_app_main(const struct solo5_start_info *si)
 	solo5_time_t last, idle_ns;
 	char mac[18];
 
-	if (!parse_args(si->cmdline, &s) || !netapp_open("reflect", &s.h, &ni))
+	if (!parse_args(si->cmdline, &s) ||
+	    !netapp_open_burst("reflect", &s.h, &ni))
 		return SOLO5_EXIT_FAILURE;
-	s.buf = netapp_buf("reflect", si, &ni, &s.cap);
-	if (!s.buf)
+	s.cap = netapp_burst_bufs("reflect", si, &ni, s.stack, NBUF);
+	if (!s.cap)
 		return SOLO5_EXIT_FAILURE;
+	s.pool = (struct hvt_pool){s.stack, NBUF, s.cap};
 	mac_str(mac, ni.mac_address);
 	printf("reflect: ready mac %s mtu %lu\n", mac, (unsigned long)ni.mtu);
 	idle_ns = s.idle_s * NSEC_PER_SEC;
 	last = solo5_clock_monotonic();
 	for (;;) {
-		unsigned long got = 0;
-		solo5_result_t r = drain(&s, &got);
+		int done = 0;
+		unsigned long got = reflect_burst(&s, &done);
 
-		if (r == SOLO5_R_OK)
-			return finish(&s, SOLO5_EXIT_SUCCESS);
-		if (r != SOLO5_R_AGAIN)
-			return finish(&s, SOLO5_EXIT_FAILURE);
-		if (got) {
-			last = solo5_clock_monotonic();
-		} else if (idle_ns &&
-			   solo5_clock_monotonic() - last >= idle_ns) {
-			printf("reflect: idle for %lu s, exiting\n", s.idle_s);
+		if (done) {
+			flush_tx(&s);
 			return finish(&s, SOLO5_EXIT_SUCCESS);
 		}
+		if (got) {
+			last = solo5_clock_monotonic();
+			continue;
+		}
+		if (idle_ns && solo5_clock_monotonic() - last >= idle_ns) {
+			printf("reflect: idle for %lu s, exiting\n", s.idle_s);
+			flush_tx(&s);
+			return finish(&s, SOLO5_EXIT_SUCCESS);
+		}
+		if (s.inflight > 0)
+			continue; /* completions are polled, not waited for */
 		solo5_yield(idle_ns ? last + idle_ns
 				    : solo5_clock_monotonic() + NSEC_PER_SEC,
 			    NULL);

@@ -6,8 +6,9 @@
  *   [0x100000, __end)              the image (text, rodata, data, bss)
  *   [heap_start, heap_end)         handed to the app (page aligned)
  *   [.., heap_end + 2 MiB)         ring TX slots, only with ring I/O
+ *   [.., ...)                      burst API / fast path state (net_fast.c)
  *   [mem_size - 256 KiB, mem_size) the initial stack (RSP set by tender)
- *   [mem_size, + 2 MiB)            the shared ring, if offered
+ *   [mem_size, + 2 MiB)            the shared ring and fast path queues
  */
 #include <stdio.h>
 
@@ -26,10 +27,11 @@ static void banner(const struct solo5_start_info *si)
 
 	printf("hvt-guest: Solo5 API runtime for hvt (ABI %d)\n",
 	       HVT_ABI_VERSION);
-	printf("hvt-guest: %lu MiB usable memory, TSC %lu Hz%s\n",
+	printf("hvt-guest: %lu MiB usable memory, TSC %lu Hz%s%s\n",
 	       (unsigned long)(bi->mem_size >> 20),
 	       (unsigned long)bi->cpu_cycle_freq,
-	       rt_ring_enabled() ? ", ring I/O" : "");
+	       rt_ring_enabled() ? ", ring I/O" : "",
+	       rt_fast_enabled() ? ", fast path" : "");
 	printf("hvt-guest:   text   0x%lx-0x%lx\n",
 	       (unsigned long)(uintptr_t)__text_start,
 	       (unsigned long)(uintptr_t)__etext);
@@ -68,6 +70,7 @@ void rt_start(uint64_t boot_info_gpa)
 	else
 		heap_end = heap_start;
 	rt_net_init(&rt_boot_info, heap_start, &heap_end);
+	rt_fast_init(&rt_boot_info, heap_start, &heap_end);
 	si.heap_start = heap_start;
 	si.heap_size = heap_end - heap_start;
 

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Network devices: acquire from the manifest, then frame I/O through the
- * shared ring when the host offers it (frames up to the 2 KiB slot size),
- * else through NET_READ/NET_WRITE hypercalls.
+ * Network devices: acquire from the manifest, then frame I/O through
+ * hvt-dpdk's fast path when negotiated (net_fast.c), else the shared ring
+ * when the host offers it (frames up to the 2 KiB slot size), else the
+ * NET_READ/NET_WRITE hypercalls.
  */
 #include "runtime_priv.h"
 
-solo5_result_t solo5_net_acquire(const char *name, solo5_handle_t *handle,
-				 struct solo5_net_info *info)
+solo5_result_t rt_net_acquire(const char *name, solo5_handle_t *handle,
+			      struct solo5_net_info *info)
 {
 	const struct hvt_mft_entry *e =
 	    rt_mft_acquire(name, HVT_MFT_DEV_NET_BASIC, handle);
@@ -20,8 +21,40 @@ solo5_result_t solo5_net_acquire(const char *name, solo5_handle_t *handle,
 	return SOLO5_R_OK;
 }
 
+solo5_result_t solo5_net_acquire(const char *name, solo5_handle_t *handle,
+				 struct solo5_net_info *info)
+{
+	solo5_result_t r = rt_net_acquire(name, handle, info);
+
+	if (r == SOLO5_R_OK)
+		rt_fast_acquired(*handle);
+	return r;
+}
+
 solo5_result_t solo5_net_write(solo5_handle_t handle, const uint8_t *buf,
 			       size_t size)
+{
+	if (rt_fast_solo5(handle))
+		return rt_fast_write(handle, buf, size);
+	if (rt_fast_burst(handle))
+		return SOLO5_R_EINVAL; /* hvt_net_burst.h owns it */
+	return rt_net_write_solo5(handle, buf, size);
+}
+
+solo5_result_t solo5_net_read(solo5_handle_t handle, uint8_t *buf, size_t size,
+			      size_t *read_size)
+{
+	if (rt_fast_solo5(handle))
+		return rt_fast_read(handle, buf, size, read_size);
+	if (rt_fast_burst(handle)) {
+		*read_size = 0;
+		return SOLO5_R_EINVAL;
+	}
+	return rt_net_read_solo5(handle, buf, size, read_size);
+}
+
+solo5_result_t rt_net_write_solo5(solo5_handle_t handle, const uint8_t *buf,
+				  size_t size)
 {
 	volatile struct hvt_hc_net_io io = {
 	    .handle = handle,
@@ -36,8 +69,8 @@ solo5_result_t solo5_net_write(solo5_handle_t handle, const uint8_t *buf,
 	return (solo5_result_t)io.ret;
 }
 
-solo5_result_t solo5_net_read(solo5_handle_t handle, uint8_t *buf, size_t size,
-			      size_t *read_size)
+solo5_result_t rt_net_read_solo5(solo5_handle_t handle, uint8_t *buf,
+				 size_t size, size_t *read_size)
 {
 	volatile struct hvt_hc_net_io io = {
 	    .handle = handle,

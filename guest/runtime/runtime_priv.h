@@ -85,4 +85,24 @@ solo5_result_t rt_ring_write(solo5_handle_t handle, const uint8_t *buf,
 solo5_result_t rt_ring_read(solo5_handle_t handle, uint8_t *buf, size_t size,
 			    size_t *read_size);
 
+/* Net I/O without the fast path (net.c): the ring or hypercalls. */
+solo5_result_t rt_net_acquire(const char *name, solo5_handle_t *handle,
+			      struct solo5_net_info *info);
+solo5_result_t rt_net_write_solo5(solo5_handle_t handle, const uint8_t *buf,
+				  size_t size);
+solo5_result_t rt_net_read_solo5(solo5_handle_t handle, uint8_t *buf,
+				 size_t size, size_t *read_size);
+
+/* hvt-dpdk's fast path and the burst API's state (net_fast.c). */
+void rt_fast_init(const struct hvt_boot_info *bi, uintptr_t heap_start,
+		  uintptr_t *heap_end);
+int rt_fast_enabled(void);
+void rt_fast_acquired(solo5_handle_t h);
+int rt_fast_solo5(solo5_handle_t h);
+int rt_fast_burst(solo5_handle_t h);
+solo5_result_t rt_fast_write(solo5_handle_t h, const uint8_t *buf, size_t size);
+solo5_result_t rt_fast_read(solo5_handle_t h, uint8_t *buf, size_t size,
+			    size_t *read_size);
+solo5_handle_set_t rt_fast_ready(void);
+
 #endif /* GUEST_RUNTIME_PRIV_H */

@@ -16,7 +16,9 @@ SCENARIO: txonly    testpmd's txonly engine at full speed; every frame it
           reconnect testpmd is killed mid-traffic and restarted; the tender
                     survives and the guest gets the later frames too
           two_nics  a 2-NIC forwarder guest between two testpmd ports
-RING: ring (Solo5 shared ring) or hypercalls (--net-ring=off)
+IO: fastpath (our guests' default on hvt-dpdk), ring (Solo5 shared ring:
+    --net-fastpath=off) or hypercalls (--net-fastpath=off --net-ring=off);
+    the guest's banner must show the path used
 PORT: vhost (default: our vhost-user server, testpmd virtio-user),
       vhost-client (our vhost-user client, testpmd virtio-user server) or
       virtio-user (our virtio-user server, testpmd vhost-user client)
@@ -33,12 +35,32 @@ BURST = 32
 PORT = {"tender": "vhost:{sock}", "peer": nettest.virtio_peer,
         "we_listen": True}
 
+IO_FLAGS = {
+    "fastpath": [],
+    "ring": ["--net-fastpath=off"],
+    "hypercalls": ["--net-fastpath=off", "--net-ring=off"],
+}
+TENDERS = []  # every tender a scenario started, for check_io()
 
-def start_tender(tender, guest, sock, ring, args):
+
+def check_io(io):
+    """The guest used the I/O path asked for (its banner says)."""
+    for t in TENDERS:
+        fast, ring = b", fast path" in t.out, b", ring I/O" in t.out
+        if (fast, ring) != {"fastpath": (True, True),
+                            "ring": (False, True),
+                            "hypercalls": (False, False)}[io]:
+            print(f"FAIL: guest banner does not show {io} I/O")
+            return False
+    return True
+
+
+def start_tender(tender, guest, sock, io, args):
     argv = [tender, "--mem=32",
             "--net:service=" + PORT["tender"].format(sock=sock),
-            f"--net-ring={'on' if ring else 'off'}", "--", guest] + args
-    return nettest.Tender(argv)
+            *IO_FLAGS[io], "--", guest] + args
+    TENDERS.append(nettest.Tender(argv))
+    return TENDERS[-1]
 
 
 def tender_rx(t):
@@ -184,9 +206,10 @@ def scenario_two_nics(tender, d, sock, ring):
     argv = [tender, "--mem=32",
             "--net:north=" + PORT["tender"].format(sock=north),
             "--net:south=" + PORT["tender"].format(sock=south),
-            f"--net-ring={'on' if ring else 'off'}", "--",
+            *IO_FLAGS[ring], "--",
             f"{d}/forward.hvt", f"--count={2 * BURST}", "--idle-exit=120"]
-    with nettest.Tender(argv) as t:
+    TENDERS.append(nettest.Tender(argv))
+    with TENDERS[-1] as t:
         t.wait_output(r"forward: ready")
         # A virtio-user server waits for its peer before the next port is
         # made: only the first socket exists until testpmd connects.
@@ -243,7 +266,7 @@ def main():
     nettest.require(tun=False, programs=["dpdk-testpmd"])
     with tempfile.TemporaryDirectory(prefix="hvt-vhost-") as tmp:
         ok = SCENARIOS[scenario](tender, guest_dir, f"{tmp}/vhost.sock",
-                                 ring == "ring")
+                                 ring) and check_io(ring)
     print("PASS" if ok else "FAIL", scenario, ring, PORT["tender"])
     return 0 if ok else 1
 
