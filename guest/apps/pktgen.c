@@ -34,7 +34,7 @@ struct pktgen_opts {
 #define TXB HVT_NET_BURST_MAX_INFLIGHT /* frames in flight; 256 | TXB */
 #define RXB 32 /* receive buffers posted */
 #define BURST 32
-#define STALL_NS (5 * NSEC_PER_SEC) /* no completion this long: give up */
+#define STALL_NS (10 * NSEC_PER_SEC) /* no completion this long: give up */
 
 struct pktgen_bufs {
 	uint8_t *tx[TXB]; /* frame of sequence number s: tx[s % TXB] */
@@ -103,7 +103,7 @@ static int carve(const struct solo5_start_info *si,
 		 const struct solo5_net_info *ni, const struct pktgen_opts *o,
 		 struct pktgen_bufs *b)
 {
-	size_t tx_stride = round64(o->size);
+	size_t tx_stride = round64(o->size) < 2048 ? 2048 : round64(o->size);
 	size_t rx_cap = round64(ni->mtu + SOLO5_NET_HLEN);
 	size_t need = TXB * tx_stride + RXB * rx_cap + o->size + 256;
 	uint8_t *m = (uint8_t *)si->heap_start;
@@ -197,13 +197,24 @@ static int wait_rx(solo5_handle_t h, const struct pktgen_bufs *b,
 	}
 }
 
-static int finish(unsigned long sent, solo5_time_t first, solo5_time_t last,
-		  int status)
+/*
+ * The rate counts frames the host completed from the first completion on:
+ * frames posted before the dataplane was up (it starts while the guest
+ * boots) would otherwise count the start-up as sending time.
+ */
+static struct {
+	unsigned long done, done_at_first;
+	solo5_time_t first;
+} rate;
+
+static int finish(unsigned long sent, int status)
 {
 	unsigned long long pps = 0;
+	solo5_time_t last = solo5_clock_monotonic();
 
-	if (sent > 1)
-		pps = rate_per_sec(sent - 1, last - first);
+	if (rate.done > rate.done_at_first && last > rate.first)
+		pps = rate_per_sec(rate.done - rate.done_at_first,
+				   last - rate.first);
 	printf("pktgen: sent=%lu pps=%llu\n", sent, pps);
 	return status;
 }
@@ -212,11 +223,17 @@ static int finish(unsigned long sent, solo5_time_t first, solo5_time_t last,
  * flight. Returns the frames still in flight, or -1 after STALL_NS. */
 static long reclaim(solo5_handle_t h, unsigned long inflight, int wait)
 {
-	uint8_t *done[TXB];
 	solo5_time_t since = 0;
 
 	for (;;) {
-		inflight -= hvt_net_tx_reclaim(h, done, TXB);
+		size_t c = hvt_net_tx_completed(h);
+
+		if (c && rate.first == 0) {
+			rate.first = solo5_clock_monotonic();
+			rate.done_at_first = rate.done + c;
+		}
+		rate.done += c;
+		inflight -= c;
 		if (inflight < TXB && !(wait && inflight > 0))
 			return (long)inflight;
 		if (since == 0)
@@ -233,7 +250,7 @@ int solo5_app_main(const struct solo5_start_info *si)
 	static struct pktgen_bufs b;
 	struct solo5_net_info ni;
 	solo5_handle_t h;
-	solo5_time_t start, first = 0;
+	solo5_time_t start;
 	unsigned long sent = 0;
 	long inflight = 0;
 	solo5_result_t r;
@@ -261,7 +278,7 @@ int solo5_app_main(const struct solo5_start_info *si)
 	printf("pktgen: ready mac %s mtu %lu%s\n", mac, (unsigned long)ni.mtu,
 	       hvt_net_burst_is_fast(h) ? " fast path" : "");
 	if (o.wait_rx && !wait_rx(h, &b, o.idle_s, "peer is up"))
-		return finish(0, 0, 0, SOLO5_EXIT_FAILURE);
+		return finish(0, SOLO5_EXIT_FAILURE);
 	start = solo5_clock_monotonic();
 	while (sent < o.count) {
 		struct hvt_pkt p[BURST];
@@ -277,18 +294,23 @@ int solo5_app_main(const struct solo5_start_info *si)
 			break;
 		if (want > BURST)
 			want = BURST;
+		if (sent < TXB && want > TXB - sent)
+			want = TXB - sent; /* the first round ends at TXB */
 		if (want > TXB - (unsigned long)inflight)
 			want = TXB - (unsigned long)inflight;
-		for (size_t i = 0; i < want; i++) {
-			uint8_t *f = b.tx[(sent + i) % TXB];
-
-			pktgen_put_seq(f, (uint32_t)(sent + i));
-			p[i] = (struct hvt_pkt){f, (uint32_t)o.size};
+		/* Frame s always goes out of slot s % TXB in buffer tx[s %
+		 * TXB]: after the first round only its number changes. */
+		for (size_t i = 0; i < want; i++)
+			pktgen_put_seq(b.tx[(sent + i) % TXB],
+				       (uint32_t)(sent + i));
+		if (sent >= TXB) {
+			n = hvt_net_tx_repost(h, want);
+		} else {
+			for (size_t i = 0; i < want; i++)
+				p[i] = (struct hvt_pkt){b.tx[sent + i],
+							(uint32_t)o.size};
+			n = hvt_net_tx_burst(h, p, want);
 		}
-		n = hvt_net_tx_burst(h, p, want);
-		/* No clock read per frame: only the first and the last. */
-		if (sent == 0 && n > 0)
-			first = solo5_clock_monotonic();
 		sent += n;
 		inflight += (long)n;
 	}
@@ -298,10 +320,9 @@ int solo5_app_main(const struct solo5_start_info *si)
 	if (inflight < 0) {
 		printf("pktgen: FAILURE: frames not completed within %llu s\n",
 		       (unsigned long long)(STALL_NS / NSEC_PER_SEC));
-		return finish(sent, first, solo5_clock_monotonic(),
-			      SOLO5_EXIT_FAILURE);
+		return finish(sent, SOLO5_EXIT_FAILURE);
 	}
-	finish(sent, first, solo5_clock_monotonic(), SOLO5_EXIT_SUCCESS);
+	finish(sent, SOLO5_EXIT_SUCCESS);
 	if (o.end_on_rx && !wait_rx(h, &b, o.idle_s, "peer says end"))
 		return SOLO5_EXIT_FAILURE;
 	return SOLO5_EXIT_SUCCESS;

@@ -70,6 +70,18 @@ size_t hvt_net_tx_burst(solo5_handle_t handle, const struct hvt_pkt *pkts,
 /* Buffers of sent (or dropped) frames, oldest first, at most max. */
 size_t hvt_net_tx_reclaim(solo5_handle_t handle, uint8_t **bufs, size_t max);
 
+/*
+ * For generators that keep one formatted frame per queue slot (slot i of
+ * HVT_NET_BURST_MAX_INFLIGHT always sends the same buffer): tx_completed
+ * reclaims like tx_reclaim but only counts, and tx_repost sends the next n
+ * slots again with the buffer and length each had last time (every slot
+ * must have been given to tx_burst once). Neither touches a descriptor per
+ * frame, so a generator spends guest instructions only on its own frame
+ * contents.
+ */
+size_t hvt_net_tx_completed(solo5_handle_t handle);
+size_t hvt_net_tx_repost(solo5_handle_t handle, size_t n);
+
 /* Give up to n empty buffers of cap bytes each for receiving. Returns how
  * many were taken (at most HVT_NET_BURST_MAX_INFLIGHT are held). */
 size_t hvt_net_rx_post(solo5_handle_t handle, uint8_t *const *bufs, size_t n,
@@ -80,6 +92,12 @@ size_t hvt_net_rx_post(solo5_handle_t handle, uint8_t *const *bufs, size_t n,
  * dropped by the host. */
 size_t hvt_net_rx_burst(solo5_handle_t handle, struct hvt_pkt *pkts,
 			size_t max);
+
+/* Give the n oldest buffers rx_burst returned back for receiving, each in
+ * the slot it had, with no descriptor written (for sinks that are done
+ * with every frame at once; post HVT_NET_BURST_MAX_INFLIGHT buffers with
+ * rx_post first). Returns how many. */
+size_t hvt_net_rx_repost(solo5_handle_t handle, size_t n);
 
 /* A stack of equal buffers carved from memory the app owns. */
 struct hvt_pool {

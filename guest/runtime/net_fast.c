@@ -286,6 +286,53 @@ size_t hvt_net_tx_reclaim(solo5_handle_t handle, uint8_t **bufs, size_t max)
 	return n;
 }
 
+size_t hvt_net_tx_completed(solo5_handle_t handle)
+{
+	struct rt_fq *f = fq_get(handle, FQ_BURST);
+	uint32_t n;
+
+	if (!f)
+		return 0;
+	if (!f->fast && f->q->tx_done != f->tx_prod)
+		emulate_tx(f, handle);
+	n = f->q->tx_done - f->tx_clean;
+	f->tx_clean += n;
+	return n;
+}
+
+size_t hvt_net_tx_repost(solo5_handle_t handle, size_t n)
+{
+	struct rt_fq *f = fq_get(handle, FQ_BURST);
+	size_t room;
+
+	if (!f || n == 0)
+		return 0;
+	room = HVTX_QUEUE_ENTRIES - (f->tx_prod - f->tx_clean);
+	if (n > room)
+		n = room;
+	f->tx_prod += (uint32_t)n; /* the slots still hold gpa and len */
+	publish_tx(f, handle);
+	return n;
+}
+
+size_t hvt_net_rx_repost(solo5_handle_t handle, size_t n)
+{
+	struct rt_fq *f = fq_get(handle, FQ_BURST);
+	size_t room;
+
+	if (!f || n == 0)
+		return 0;
+	/* Only buffers already consumed: rx_post may not pass rx_head by
+	 * more than a queue's worth, and slot rx_post holds the buffer
+	 * consumed HVTX_QUEUE_ENTRIES ago. */
+	room = HVTX_QUEUE_ENTRIES - (f->rx_post - f->rx_head);
+	if (n > room)
+		n = room;
+	f->rx_post += (uint32_t)n;
+	publish_rx(f);
+	return n;
+}
+
 size_t hvt_net_rx_post(solo5_handle_t handle, uint8_t *const *bufs, size_t n,
 		       uint32_t cap)
 {
