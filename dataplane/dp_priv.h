@@ -74,6 +74,7 @@ struct dp_nic {
 	/* Fast-path queues (poll thread), when the guest negotiated them. */
 	bool has_fq;
 	struct hc_fastq fq;
+	uint64_t fq_bad_seen; /* fq.stats.tx_bad_len already in stats */
 	struct rte_mbuf_ext_shared_info fq_shinfo[HVTX_QUEUE_ENTRIES];
 	struct dp_fq_token {
 		struct dp_nic *nic;

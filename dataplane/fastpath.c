@@ -172,5 +172,9 @@ int dp_fastpath_serve(struct dp *dp, struct dp_nic *nic)
 	if (rx < 0)
 		return -1;
 	tx = fp_tx(dp, nic);
+	/* Descriptors dropped for a bad length are guest errors. */
+	nic->stats.drop_guest_error +=
+	    nic->fq.stats.tx_bad_len - nic->fq_bad_seen;
+	nic->fq_bad_seen = nic->fq.stats.tx_bad_len;
 	return tx < 0 ? -1 : rx + tx;
 }

@@ -155,6 +155,26 @@ static void dataplane_config(struct tender *t, struct dp_config *dc)
 }
 
 /*
+ * The view of guest memory the hypercall handlers and the dataplane check
+ * guest addresses against, with the ranges the host maps read-only: no
+ * guest request may make the tender write there (it would SIGSEGV).
+ */
+static void init_hc_gmem(struct tender *t)
+{
+	struct hc_gmem *gm = &t->hc.gmem;
+
+	*gm = (struct hc_gmem){.base = t->gmem.hva, .size = t->gmem.size};
+	for (unsigned i = 0; i < t->elf.nb_segs; i++) {
+		const struct tender_elf_seg *s = &t->elf.segs[i];
+		if (s->prot & PROT_WRITE)
+			continue;
+		/* TENDER_ELF_MAX_SEGS <= HC_GMEM_MAX_RO */
+		gm->ro[gm->nb_ro++] =
+		    (struct hc_gpa_range){s->prot_start, s->prot_end};
+	}
+}
+
+/*
  * Start the dataplane; EAL comes up on its own thread while the guest
  * boots. Guest ring kicks go to an eventfd in the kernel (no VM exit).
  */
@@ -173,8 +193,8 @@ static int start_dataplane(struct tender *t)
 			return -1;
 		}
 	}
-	t->hc.gmem =
-	    (struct hc_gmem){.base = t->gmem.hva, .size = t->gmem.size};
+	/* The dataplane copies it: read-only ranges included. */
+	init_hc_gmem(t);
 	if (t->fastpath_version != 0) {
 		t->dc.fastpath_hdr =
 		    t->gmem.hva + t->region_gpa + HVTX_HEADER_OFFSET;
@@ -295,25 +315,6 @@ static int build_vm(struct tender *t)
 	if (protect_segments(t) < 0)
 		return -1;
 	return t->cfg.nb_nets > 0 ? start_dataplane(t) : 0;
-}
-
-/*
- * The hypercall handlers' view of guest memory, with the ranges the host
- * maps read-only: a hypercall must not make the tender write there.
- */
-static void init_hc_gmem(struct tender *t)
-{
-	struct hc_gmem *gm = &t->hc.gmem;
-
-	*gm = (struct hc_gmem){.base = t->gmem.hva, .size = t->gmem.size};
-	for (unsigned i = 0; i < t->elf.nb_segs; i++) {
-		const struct tender_elf_seg *s = &t->elf.segs[i];
-		if (s->prot & PROT_WRITE)
-			continue;
-		/* TENDER_ELF_MAX_SEGS <= HC_GMEM_MAX_RO */
-		gm->ro[gm->nb_ro++] =
-		    (struct hc_gpa_range){s->prot_start, s->prot_end};
-	}
 }
 
 /* The vCPU thread runs on its own CPU, away from the poll thread. */

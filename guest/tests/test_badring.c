@@ -7,6 +7,7 @@
  *   tail  publish ent_tail 5000 entries ahead of the host
  *   gpa   a write entry whose frame lies outside guest memory
  *   op    an entry with an unknown operation
+ *   rotext a read entry whose buffer is the guest's read-only text
  * Prints "test_badring: mode MODE" first; exits 3 if still running after.
  */
 #include <hvt_manifest.h>
@@ -62,6 +63,8 @@ int solo5_app_main(const struct solo5_start_info *si)
 		publish(r, HVT_RING_OP_WRITE, bi->mem_size + (1ULL << 30), 60);
 	else if (!strcmp(m, "op"))
 		publish(r, 7, HVT_GUEST_MIN_BASE, 60);
+	else if (!strcmp(m, "rotext"))
+		publish(r, HVT_RING_OP_READ, HVT_GUEST_MIN_BASE, 2048);
 	else {
 		printf("test_badring: unknown mode '%s'\n", m);
 		return 1;
