@@ -85,6 +85,34 @@ def _ratio_line(what, num, den, target, ge=True, unit="x"):
             f"{target}{unit} | {'PASS' if ok else 'MISS'} ({by}) |")
 
 
+# Issue 6: the same guest images over a tap, fast path against the Solo5
+# guest I/O paths (see E2E_IO_PATHS in measures.py).
+FASTPATH_TARGETS = [
+    ("hypercall per frame (Solo5 0.8-0.10 guests)",
+     "tap/hvt-dpdk,net-fastpath=off,net-ring=off", 4.0),
+    ("Solo5 shared ring with copy (Solo5 0.11-0.12 guests)",
+     "tap/hvt-dpdk,net-fastpath=off", 40.0),
+]
+
+
+def fastpath_targets(R, lines, missing):
+    for name, what in (("e2e_pktgen", "TX (pktgen)"),
+                       ("e2e_sink", "RX (sink)")):
+        for size in sorted({r["frame_size"] for r in R.rows
+                            if r["name"] == name}):
+            fast = R.get(name, "tap/hvt-dpdk", frame_size=size, unit="pps")
+            for label, variant, want in FASTPATH_TARGETS:
+                other = R.get(name, variant, frame_size=size, unit="pps")
+                ln = _ratio_line(f"fast path {what} {size} B over tap / "
+                                 f"{label}", fast, other, want)
+                if ln:
+                    lines.append(ln)
+                else:
+                    missing.append(f"fast path {what} {size} B vs {label}: "
+                                   "missing row (the smoke run measures the "
+                                   "fast path only)")
+
+
 def targets(R):
     lines = ["| target | measured | wanted | result |", "|---|---|---|---|"]
     missing = []
@@ -150,6 +178,7 @@ def targets(R):
                           else "") + (" " if ours is None and tl is None
                                       else "")
                        + ("no hvt-bench-taploop row" if tl is None else ""))
+    fastpath_targets(R, lines, missing)
     h_ours = R.get("start_hello", "hvt-dpdk", unit="ms p50")
     h_s5 = R.get("start_hello", "solo5-hvt", unit="ms p50")
     ln = _ratio_line("hello boot, exec to exit (p50) / solo5-hvt", h_ours,

@@ -99,17 +99,19 @@ static solo5_result_t drain(struct sink_state *s, unsigned long *got)
 	size_t n;
 
 	while ((n = hvt_net_rx_burst(s->h, p, BURST)) > 0) {
+		size_t take = n; /* frames past --count are not ours */
+
 		if (s->total == 0)
 			s->first = solo5_clock_monotonic();
-		for (size_t i = 0; i < n; i++) {
-			if (s->count && s->total >= s->count)
-				continue; /* past --count: not ours */
-			(*got)++;
-			s->total++;
+		if (s->count && take > s->count - s->total)
+			take = s->count - s->total;
+		/* Per frame, only what must be: its length. */
+		for (size_t i = 0; i < take; i++)
 			s->bytes += p[i].len;
-			if (s->verify)
-				verify(s, p[i].data, p[i].len);
-		}
+		for (size_t i = 0; s->verify && i < take; i++)
+			verify(s, p[i].data, p[i].len);
+		s->total += take;
+		*got += take;
 		/* Same buffers, same slots: no descriptor written. */
 		hvt_net_rx_repost(s->h, n);
 		if (s->count && s->total >= s->count)

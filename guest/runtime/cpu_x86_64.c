@@ -10,6 +10,14 @@
 
 #include "runtime_priv.h"
 
+void rt_kick(void)
+{
+	__asm__ volatile("outl %0, %1"
+			 :
+			 : "a"(0U), "Nd"((uint16_t)HVT_RING_KICK_PIO)
+			 : "memory");
+}
+
 #define SEL_CODE 0x08
 #define SEL_DATA 0x10
 #define SEL_TSS 0x18

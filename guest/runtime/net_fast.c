@@ -49,10 +49,7 @@ static void kick_check(void)
 {
 	__asm__ volatile("mfence" ::: "memory");
 	if (hdr->needs_kick)
-		__asm__ volatile("outl %0, %1"
-				 :
-				 : "a"(0U), "Nd"((uint16_t)HVT_RING_KICK_PIO)
-				 : "memory");
+		rt_kick();
 }
 
 static uint32_t round_up64(uint32_t v)

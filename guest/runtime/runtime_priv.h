@@ -93,6 +93,10 @@ solo5_result_t rt_net_write_solo5(solo5_handle_t handle, const uint8_t *buf,
 solo5_result_t rt_net_read_solo5(solo5_handle_t handle, uint8_t *buf,
 				 size_t size, size_t *read_size);
 
+/* Wake the dataplane: outl to HVT_RING_KICK_PIO (an ioeventfd, no exit
+ * to the tender). Out of line so a host harness can stand in for it. */
+void rt_kick(void);
+
 /* hvt-dpdk's fast path and the burst API's state (net_fast.c). */
 void rt_fast_init(const struct hvt_boot_info *bi, uintptr_t heap_start,
 		  uintptr_t *heap_end);

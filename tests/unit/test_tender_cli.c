@@ -277,6 +277,42 @@ static void test_dataplane_options(void **state)
 	expect_error(ARGC(badring), badring, "--net-ring=yes", "'on' or 'off'");
 }
 
+/* --net-fastpath and --net-ring share one on/off parser; the whole
+ * message is checked since only the option name differs. */
+static void test_on_off_options(void **state)
+{
+	char *dflt[] = {"t", "k"};
+	char *fp_off[] = {"t", "--net-fastpath=off", "k"};
+	char *fp_on[] = {"t", "--net-fastpath=off", "--net-fastpath=on", "k"};
+	char *fp_bad[] = {"t", "--net-fastpath=maybe", "k"};
+	char *fp_empty[] = {"t", "--net-fastpath=", "k"};
+	char *fp_case[] = {"t", "--net-fastpath=ON", "k"};
+	char *ring_bad[] = {"t", "--net-ring=bad", "k"};
+	char *ring_on[] = {"t", "--net-ring=off", "--net-ring=on", "k"};
+
+	(void)state;
+	assert_int_equal(parse(ARGC(dflt), dflt), 0);
+	assert_true(cfg.net_fastpath);
+	assert_true(cfg.net_ring);
+	assert_int_equal(parse(ARGC(fp_off), fp_off), 0);
+	assert_false(cfg.net_fastpath);
+	assert_true(cfg.net_ring); /* independent of the fast path */
+	assert_int_equal(parse(ARGC(fp_on), fp_on), 0);
+	assert_true(cfg.net_fastpath);
+	assert_int_equal(parse(ARGC(ring_on), ring_on), 0);
+	assert_true(cfg.net_ring);
+	assert_true(cfg.net_fastpath);
+	assert_int_equal(parse(ARGC(fp_bad), fp_bad), -1);
+	assert_string_equal(err,
+			    "--net-fastpath=maybe: expected 'on' or 'off'");
+	assert_int_equal(parse(ARGC(fp_empty), fp_empty), -1);
+	assert_string_equal(err, "--net-fastpath=: expected 'on' or 'off'");
+	assert_int_equal(parse(ARGC(fp_case), fp_case), -1);
+	assert_string_equal(err, "--net-fastpath=ON: expected 'on' or 'off'");
+	assert_int_equal(parse(ARGC(ring_bad), ring_bad), -1);
+	assert_string_equal(err, "--net-ring=bad: expected 'on' or 'off'");
+}
+
 static void test_too_many_devices(void **state)
 {
 	char *argv[TENDER_MAX_DEVS + 3];
@@ -361,6 +397,7 @@ int main(void)
 	    cmocka_unit_test(test_net_port_kinds),
 	    cmocka_unit_test(test_net_port_errors),
 	    cmocka_unit_test(test_dataplane_options),
+	    cmocka_unit_test(test_on_off_options),
 	    cmocka_unit_test(test_too_many_devices),
 	    cmocka_unit_test(test_misc),
 	    cmocka_unit_test(test_cmdline_limit),
