@@ -112,13 +112,30 @@ void rt_puts(const char *s)
 	fputs(s, stdout);
 }
 
-solo5_time_t solo5_clock_monotonic(void)
+void rt_abort(const char *why, const void *cookie)
+{
+	(void)cookie;
+	fprintf(stderr, "guest: ABORT: %s\n", why);
+	abort();
+}
+
+static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (solo5_time_t)ts.tv_sec * 1000000000ULL +
-	       (solo5_time_t)ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* The TSC frequency, as the tender gives it to guests; the guest's own
+ * clock code (clock_x86_64.c, linked in) then costs what it does there. */
+static uint64_t tsc_hz(void)
+{
+	uint64_t t0 = now_ns(), c0 = __builtin_ia32_rdtsc(), t1;
+
+	while ((t1 = now_ns()) - t0 < 20000000)
+		;
+	return (__builtin_ia32_rdtsc() - c0) * 1000000000ULL / (t1 - t0);
 }
 
 void solo5_yield(solo5_time_t deadline, solo5_handle_set_t *ready_set)
@@ -150,6 +167,7 @@ int main(int argc, char **argv)
 	for (int i = 5; i < argc; i++)
 		used += (size_t)snprintf(cmdline + used, sizeof(cmdline) - used,
 					 "%s%s", i > 5 ? " " : "", argv[i]);
+	rt_clock_init(tsc_hz());
 	memset(region, 0, REGION_SIZE);
 	h = (struct hvtx_header *)(region + HVTX_HEADER_OFFSET);
 	h->magic = HVTX_MAGIC;

@@ -251,12 +251,24 @@ size_t hvt_net_tx_burst(solo5_handle_t handle, const struct hvt_pkt *pkts,
 	room = HVTX_QUEUE_ENTRIES - (f->tx_prod - f->tx_clean);
 	if (n > room)
 		n = room;
-	for (i = 0; i < n; i++) {
-		uint32_t s = f->tx_prod++ & HVTX_QUEUE_MASK;
+	/* Pointer walks over at most two runs (before and after the ring
+	 * wraps): every instruction counts where guest code is emulated. */
+	for (i = 0; i < n;) {
+		uint32_t s = f->tx_prod & HVTX_QUEUE_MASK;
+		size_t run = HVTX_QUEUE_ENTRIES - s;
+		volatile struct hvtx_txd *d = &f->q->tx[s];
+		uint8_t **b = &f->tx_buf[s];
+		const struct hvt_pkt *p = pkts + i, *end;
 
-		f->q->tx[s].gpa = (uintptr_t)pkts[i].data;
-		f->q->tx[s].len = pkts[i].len;
-		f->tx_buf[s] = pkts[i].data;
+		if (run > n - i)
+			run = n - i;
+		for (end = p + run; p != end; p++, d++, b++) {
+			d->gpa = (uintptr_t)p->data;
+			d->len = p->len;
+			*b = p->data;
+		}
+		f->tx_prod += (uint32_t)run;
+		i += run;
 	}
 	if (n)
 		publish_tx(f, handle);
@@ -278,8 +290,12 @@ size_t hvt_net_tx_reclaim(solo5_handle_t handle, uint8_t **bufs, size_t max)
 	n = done - f->tx_clean;
 	if (n > max)
 		n = max;
-	for (size_t i = 0; i < n; i++)
-		bufs[i] = f->tx_buf[f->tx_clean++ & HVTX_QUEUE_MASK];
+	uint8_t **slot_buf = f->tx_buf;
+	uint32_t clean = f->tx_clean;
+
+	for (size_t i = 0; i < n; i++, clean++)
+		bufs[i] = slot_buf[clean & HVTX_QUEUE_MASK];
+	f->tx_clean = clean;
 	return n;
 }
 
@@ -341,13 +357,18 @@ size_t hvt_net_rx_post(solo5_handle_t handle, uint8_t *const *bufs, size_t n,
 	room = HVTX_QUEUE_ENTRIES - (f->rx_post - f->rx_head);
 	if (n > room)
 		n = room;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t s = f->rx_post++ & HVTX_QUEUE_MASK;
+	volatile struct hvtx_rxd *rx = f->q->rx;
+	uint8_t **slot_buf = f->rx_buf;
+	uint32_t post = f->rx_post;
 
-		f->q->rx[s].gpa = (uintptr_t)bufs[i];
-		f->q->rx[s].cap = cap;
-		f->rx_buf[s] = bufs[i];
+	for (size_t i = 0; i < n; i++, post++) {
+		uint32_t s = post & HVTX_QUEUE_MASK;
+
+		rx[s].gpa = (uintptr_t)bufs[i];
+		rx[s].cap = cap;
+		slot_buf[s] = bufs[i];
 	}
+	f->rx_post = post;
 	if (n)
 		publish_rx(f);
 	return n;
@@ -368,11 +389,23 @@ size_t hvt_net_rx_burst(solo5_handle_t handle, struct hvt_pkt *pkts, size_t max)
 	n = done - f->rx_head;
 	if (n > max)
 		n = max;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t s = f->rx_head++ & HVTX_QUEUE_MASK;
+	/* Walk pointers over at most two runs (before and after the ring
+	 * wraps): no index arithmetic per frame. */
+	for (size_t i = 0; i < n;) {
+		uint32_t s = f->rx_head & HVTX_QUEUE_MASK;
+		size_t run = HVTX_QUEUE_ENTRIES - s;
+		volatile struct hvtx_rxd *d = &f->q->rx[s];
+		uint8_t **b = &f->rx_buf[s];
+		struct hvt_pkt *p = pkts + i, *end;
 
-		pkts[i].data = f->rx_buf[s];
-		pkts[i].len = f->q->rx[s].len;
+		if (run > n - i)
+			run = n - i;
+		for (end = p + run; p != end; p++, d++, b++) {
+			p->data = *b;
+			p->len = d->len;
+		}
+		f->rx_head += (uint32_t)run;
+		i += run;
 	}
 	if (n && f->fast)
 		f->q->rx_cons = f->rx_head; /* POLL's hint */
