@@ -4,6 +4,7 @@
  * frames go into buffers the guest posted (one copy), and frames the guest
  * posted go to the port from the guest's own memory where the port is done
  * with them inside tx_burst (tap, vhost-user, net_null), else as a copy.
+ * (nic->tx_done_in_burst, set in port.c.)
  * Completions go back in order through the queue's indices; the guest
  * polls them without exits. Poll thread only.
  */

@@ -202,7 +202,9 @@ int dp_nic_open(struct dp *dp, struct dp_nic *nic)
 	 * tx_burst and free it there. */
 	nic->tx_done_in_burst = s->kind == DP_PORT_TAP ||
 				s->kind == DP_PORT_TAP_FD ||
-				s->kind == DP_PORT_VHOST;
+				s->kind == DP_PORT_VHOST ||
+				(s->kind == DP_PORT_DPDK &&
+				 strncmp(s->devargs, "net_null", 8) == 0);
 
 	nic->intr_fd = -1;
 	nic->tap.fd = -1;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The Solo5 ABI note: tells the tender this image targets hvt, ABI version
- * 2. The linker script gives it its own PT_NOTE, as tenders look for it by
- * walking the note program headers.
+ * 2; and hvt-dpdk's fast path note (docs/fastpath.md). The linker script
+ * gives each its own PT_NOTE, as tenders look for them by walking the note
+ * program headers.
  */
 #include "hypercall/abi/hvt_fastpath.h"
 #include "runtime_priv.h"

@@ -5,8 +5,9 @@
  * Memory, low to high:
  *   [0x100000, __end)              the image (text, rodata, data, bss)
  *   [heap_start, heap_end)         handed to the app (page aligned)
- *   [.., heap_end + 2 MiB)         ring TX slots, only with ring I/O
  *   [.., ...)                      burst API / fast path state (net_fast.c)
+ *   [.., + 2 MiB)                  ring TX slots, only with ring I/O (and
+ *                                  no fast path)
  *   [mem_size - 256 KiB, mem_size) the initial stack (RSP set by tender)
  *   [mem_size, + 2 MiB)            the shared ring and fast path queues
  */
@@ -69,8 +70,10 @@ void rt_start(uint64_t boot_info_gpa)
 		heap_end = rt_boot_info.mem_size - RT_STACK_RESERVE;
 	else
 		heap_end = heap_start;
-	rt_net_init(&rt_boot_info, heap_start, &heap_end);
+	/* The fast path, when offered, carries every NIC: no ring slots. */
 	rt_fast_init(&rt_boot_info, heap_start, &heap_end);
+	if (!rt_fast_enabled())
+		rt_net_init(&rt_boot_info, heap_start, &heap_end);
 	si.heap_start = heap_start;
 	si.heap_size = heap_end - heap_start;
 

@@ -29,7 +29,8 @@ struct rt_fq {
 	uint32_t rx_post, rx_head; /* posted / consumed up to */
 	uint8_t **tx_buf, **rx_buf; /* burst: buffer of each slot */
 	uint8_t *tx_mem, *rx_mem; /* Solo5 API: slot buffers */
-	uint32_t buf_size;
+	uint32_t buf_size; /* max_frame rounded up to 64 */
+	uint32_t max_frame; /* MTU + 14 */
 };
 
 static struct rt_fq fqs[HVT_MFT_MAX_ENTRIES];
@@ -67,7 +68,8 @@ static volatile struct hvtx_header *header_find(const struct hvt_boot_info *bi)
 	h = (volatile struct hvtx_header *)(uintptr_t)(bi->mem_size +
 						       HVTX_HEADER_OFFSET);
 	if (h->magic != HVTX_MAGIC || h->version != HVTX_VERSION ||
-	    h->queue_entries != HVTX_QUEUE_ENTRIES)
+	    h->queue_entries != HVTX_QUEUE_ENTRIES ||
+	    h->kick_port != HVT_RING_KICK_PIO)
 		return NULL;
 	return h;
 }
@@ -117,7 +119,8 @@ void rt_fast_init(const struct hvt_boot_info *bi, uintptr_t heap_start,
 
 		if (!e)
 			continue;
-		f->buf_size = round_up64(e->u.net_basic.mtu + SOLO5_NET_HLEN);
+		f->max_frame = e->u.net_basic.mtu + SOLO5_NET_HLEN;
+		f->buf_size = round_up64(f->max_frame);
 		f->tx_buf = (uint8_t **)take(&top, HVTX_QUEUE_ENTRIES *
 						       sizeof(uint8_t *));
 		f->rx_buf = (uint8_t **)take(&top, HVTX_QUEUE_ENTRIES *
@@ -184,10 +187,10 @@ static void emulate_rx(struct rt_fq *f, solo5_handle_t h)
 		solo5_result_t r = rt_net_read_solo5(
 		    h, (uint8_t *)(uintptr_t)d->gpa, d->cap, &len);
 
-		if (r == SOLO5_R_AGAIN)
-			return;
+		if (r == SOLO5_R_EINVAL)
+			continue; /* that frame was too big and is gone */
 		if (r != SOLO5_R_OK)
-			continue; /* dropped (too big): read the next */
+			return; /* AGAIN, or a host failure: try again later */
 		d->len = (uint32_t)len;
 		q->rx_done++;
 	}
@@ -445,8 +448,8 @@ solo5_result_t rt_fast_write(solo5_handle_t h, const uint8_t *buf, size_t size)
 	struct rt_fq *f = &fqs[h];
 	uint32_t s;
 
-	if (size == 0 || size > f->buf_size)
-		return SOLO5_R_EINVAL;
+	if (size == 0 || size > f->max_frame)
+		return SOLO5_R_EINVAL; /* as NET_WRITE answers */
 	/* At most RT_FQ_SOLO5_SLOTS in flight: their buffers are busy. */
 	while (f->tx_prod - f->tx_clean >= RT_FQ_SOLO5_SLOTS) {
 		f->tx_clean = f->q->tx_done;

@@ -54,10 +54,12 @@ _Static_assert(sizeof(struct hvtx_note_desc) == 8, "fast path note desc");
 #define HVTX_QUEUE_ENTRIES 512U
 #define HVTX_QUEUE_MASK (HVTX_QUEUE_ENTRIES - 1)
 
-/* hvtx_txd.status, written by the host before tx_done passes the entry. */
+/* hvtx_txd.status, written by the host before tx_done passes the entry.
+ * SENT means handed to the port (or copied for it); a frame the port later
+ * refuses for too long is counted in the NIC's "tx rejected", not here. */
 enum hvtx_tx_status {
-	HVTX_TX_SENT = 0, /* the port took the frame */
-	HVTX_TX_DROPPED = 1, /* refused (bad length, port full for long) */
+	HVTX_TX_SENT = 0,
+	HVTX_TX_DROPPED = 1, /* refused by the host's checks: bad length */
 };
 
 /* A frame to send: guest-written, read once by the host. */
@@ -76,9 +78,9 @@ struct hvtx_rxd {
 };
 
 /*
- * One NIC's queues. The guest owns [tx_done, tx_prod) of tx[] and
- * [rx_done, rx_post) of rx[] are the host's; everything else belongs to the
- * guest. The host completes both in order.
+ * One NIC's queues. Entries [tx_done, tx_prod) of tx[] and [rx_done,
+ * rx_post) of rx[] (and the buffers they point at) are the host's until it
+ * completes them, in order; everything else belongs to the guest.
  */
 struct hvtx_queue {
 	/* guest-written */
