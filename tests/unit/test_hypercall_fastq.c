@@ -267,6 +267,22 @@ static void test_tx_unget(void **state)
 	assert_int_equal(fx->shared->tx_done, 2);
 }
 
+/* A frame given back is returned as validated, not loaded again: the
+ * guest rewriting its descriptor meanwhile changes nothing. */
+static void test_tx_unget_read_once(void **state)
+{
+	struct fixture *fx = *state;
+
+	g_tx_frame(fx, 60);
+	tx_take(fx, 0, 60);
+	fx->shared->tx[0].gpa = MEM_SIZE + 4096; /* outside memory */
+	fx->shared->tx[0].len = 0;
+	hc_fastq_tx_unget(&fx->q, 0);
+	tx_take(fx, 0, 60);
+	assert_int_equal(fx->q.stats.tx_bad_len, 0);
+	assert_false(fx->q.is_faulted);
+}
+
 /* Bad lengths are dropped and skipped, before the GPA is looked at. */
 static void test_tx_bad_len(void **state)
 {
@@ -641,6 +657,7 @@ int main(void)
 	    T(test_init),
 	    T(test_tx_complete_out_of_order),
 	    T(test_tx_unget),
+	    T(test_tx_unget_read_once),
 	    T(test_tx_bad_len),
 	    T(test_tx_all_bad_len),
 	    T(test_tx_bad_gpa),
