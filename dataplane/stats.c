@@ -67,6 +67,21 @@ void dp_stats_print(const struct dp *dp)
 		       (unsigned long long)LOAD(s->drop_tx_rejected),
 		       (unsigned long long)LOAD(s->drop_guest_error));
 	}
+	for (unsigned i = 0; dp->fp_hdr != NULL && i < dp->nb_nics; i++) {
+		const struct dp_nic *n = &dp->nics[i];
+
+		/* Read after the poll thread stopped: its own fields. */
+		dp_log(DP_ERR,
+		       "net %s fast path: %llu frames taken, %llu buffers "
+		       "filled, %llu bad lengths; at exit %u frames and %u "
+		       "buffers (of %u) were the host's",
+		       n->cfg.name,
+		       (unsigned long long)LOAD(n->fq.stats.tx_frames),
+		       (unsigned long long)LOAD(n->fq.stats.rx_frames),
+		       (unsigned long long)LOAD(n->fq.stats.tx_bad_len),
+		       n->fq.tx_next - n->fq.tx_done,
+		       n->fq.rx_avail - n->fq.rx_done, HVTX_QUEUE_ENTRIES);
+	}
 	if (dp->has_ring)
 		dp_log(DP_ERR,
 		       "net ring: %llu writes, %llu reads (%llu found nothing)",
