@@ -3,11 +3,13 @@
  * hvt-bench-synth: a native-speed synthetic guest for the real dataplane,
  * with no KVM. The main thread plays the vCPU: it drives the Solo5 shared
  * ring (ABI.md, "Shared-ring I/O") in a calloc'd guest memory exactly as
- * guest/runtime/net_ring.c does, or the NET_WRITE / NET_READ hypercall
- * services (dp_net_write/dp_net_read), through the dataplane's poll thread
- * to one port given as a --net SPEC. It separates what the tender's
- * dataplane costs from the emulated guest's speed. One (port, mode, io) per
- * process (EAL starts once); frame sizes loop inside. Every wait is bounded.
+ * guest/runtime/net_ring.c does, hvt-dpdk's fast-path queues
+ * (hvt_fastpath.h) as the burst API of guest/runtime/net_fast.c does, or
+ * the NET_WRITE / NET_READ hypercall services (dp_net_write/dp_net_read),
+ * through the dataplane's poll thread to one port given as a --net SPEC.
+ * It separates what the tender's dataplane costs from the emulated guest's
+ * speed. One (port, mode, io) per process (EAL starts once); frame sizes
+ * loop inside. Every wait is bounded.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,13 +28,14 @@
 #include <rte_ethdev.h>
 
 #include "dataplane.h"
+#include "hypercall/abi/hvt_fastpath.h"
 
 #define MIB (1024 * 1024ULL)
 #define MEM_SIZE (8 * MIB) /* guest memory; the ring region above it */
 #define RING_REGION (2 * MIB)
 #define H_NET 1
 #define TX_GPA 0x100000ULL /* one HVT_RING_SLOT_SIZE slot per entry */
-#define RX_GPA 0x400000ULL /* rx_depth read buffers */
+#define RX_GPA 0x400000ULL /* rx_depth (fast path: 512) read buffers */
 #define RX_BUF_LEN HVT_RING_SLOT_SIZE
 #define HC_GPA 0x700000ULL /* the hypercall path's frame buffer */
 #define MAX_SIZES 16
@@ -40,7 +43,7 @@
 #define WIRE_OVERHEAD 24 /* FCS 4 + preamble/SFD 8 + inter-frame gap 12 */
 
 enum mode { MODE_TX, MODE_RX, MODE_REFLECT };
-enum io { IO_RING, IO_HYPERCALL };
+enum io { IO_RING, IO_HYPERCALL, IO_FASTPATH };
 
 struct opts {
 	const char *port;
@@ -73,6 +76,7 @@ static uint64_t tsc_hz;
 static bool tx_no_copy; /* slots pre-filled: no per-frame memcpy */
 
 static const char *const mode_names[] = {"tx", "rx", "reflect"};
+static const char *const io_names[] = {"ring", "hypercall", "fastpath"};
 
 static uint64_t now_ns(void)
 {
@@ -121,26 +125,42 @@ static void poll_thread_find(void)
 		closedir(d);
 }
 
-/* Time the poll thread spent on a CPU (schedstat field 1) and waiting
- * for one (field 2: preempted by another task), in ns. */
-static uint64_t poll_wait_ns;
-
-static uint64_t poll_cpu_ns(void)
+/* Time thread tid spent on a CPU (schedstat field 1, returned) and
+ * waiting for one (field 2, *wait_ns: preempted by another task), in ns. */
+static uint64_t task_schedstat(int tid, uint64_t *wait_ns)
 {
 	char path[64];
 	unsigned long long run = 0, wait = 0;
 	FILE *f;
 
-	if (poll_tid < 0)
+	*wait_ns = 0;
+	if (tid < 0)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", poll_tid);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
 	if ((f = fopen(path, "r")) == NULL)
 		return 0;
 	if (fscanf(f, "%llu %llu", &run, &wait) != 2)
 		run = wait = 0;
 	fclose(f);
-	poll_wait_ns = wait;
+	*wait_ns = wait;
 	return run;
+}
+
+static uint64_t poll_wait_ns;
+
+static uint64_t poll_cpu_ns(void)
+{
+	return task_schedstat(poll_tid, &poll_wait_ns);
+}
+
+/* The guest thread's wait for its CPU: other work on the machine shows
+ * up here (and as a poll thread idling for want of guest work). */
+static uint64_t guest_wait_ns(void)
+{
+	uint64_t wait;
+
+	task_schedstat((int)gettid(), &wait);
+	return wait;
 }
 
 static void print_placement(const char *thread, int cpu, int tid)
@@ -236,6 +256,191 @@ static bool ring_idle(uint32_t reads_posted, uint32_t *reads_done,
 		__builtin_ia32_pause();
 	}
 	return true;
+}
+
+/* --- The guest side of the fast path, as guest/runtime/net_fast.c --- */
+
+#define FP_ENTRIES HVTX_QUEUE_ENTRIES
+#define FP_BURST 32 /* frames per burst call, as pktgen, sink, reflect */
+
+/* A frame in guest memory, as struct hvt_pkt. */
+struct fp_pkt {
+	uint64_t gpa;
+	uint32_t len;
+};
+
+static struct hvtx_header *fp_hdr;
+static struct hvtx_queue *fq;
+/* The guest's own indices (net_fast.c's struct rt_fq): posted and
+ * reclaimed TX, posted and consumed RX. */
+static uint32_t f_tx_prod, f_tx_clean, f_rx_post, f_rx_head;
+static bool fp_rx_buffers; /* every RX slot holds its buffer (rx, reflect) */
+
+/* RX slot s always holds the same buffer: posted once, reposted in place. */
+static uint64_t fp_rx_gpa(uint32_t slot)
+{
+	return RX_GPA + (uint64_t)(slot & HVTX_QUEUE_MASK) * RX_BUF_LEN;
+}
+
+/* After publishing an index: net_fast.c's kick_check(). */
+static void fp_kick_check(void)
+{
+	uint64_t one = 1;
+
+	/* Full fence: the index store before the needs_kick load (the
+	 * guest's mfence); pairs with the host's store, fence, re-check. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&fp_hdr->needs_kick, __ATOMIC_RELAXED) &&
+	    write(kick_fd, &one, sizeof(one)) == sizeof(one))
+		g_kicks++;
+}
+
+static void fp_tx_publish(void)
+{
+	/* Release: the descriptors before the index (x86: compiler only). */
+	__atomic_store_n(&fq->tx_prod, f_tx_prod, __ATOMIC_RELEASE);
+	fp_kick_check();
+}
+
+static void fp_rx_publish(void)
+{
+	/* Release: the descriptors before the index. */
+	__atomic_store_n(&fq->rx_post, f_rx_post, __ATOMIC_RELEASE);
+	fp_kick_check();
+}
+
+/* hvt_net_tx_burst: one descriptor per frame; returns how many fit. */
+static uint32_t fp_tx_burst(const struct fp_pkt *p, uint32_t n)
+{
+	uint32_t room = FP_ENTRIES - (f_tx_prod - f_tx_clean);
+
+	n = n < room ? n : room;
+	for (uint32_t i = 0; i < n; i++) {
+		struct hvtx_txd *d = &fq->tx[f_tx_prod++ & HVTX_QUEUE_MASK];
+
+		d->gpa = p[i].gpa;
+		d->len = p[i].len;
+	}
+	if (n > 0)
+		fp_tx_publish();
+	return n;
+}
+
+/* hvt_net_tx_completed: frames the host completed since the last call. */
+static uint32_t fp_tx_completed(void)
+{
+	/* Acquire: the host is done with those buffers. */
+	uint32_t n =
+	    __atomic_load_n(&fq->tx_done, __ATOMIC_ACQUIRE) - f_tx_clean;
+
+	f_tx_clean += n;
+	return n;
+}
+
+/* hvt_net_tx_repost: the next n slots again, as they were last posted. */
+static uint32_t fp_tx_repost(uint32_t n)
+{
+	uint32_t room = FP_ENTRIES - (f_tx_prod - f_tx_clean);
+
+	n = n < room ? n : room;
+	if (n > 0) {
+		f_tx_prod += n;
+		fp_tx_publish();
+	}
+	return n;
+}
+
+/* hvt_net_rx_burst: frames received, oldest first, at most max. */
+static uint32_t fp_rx_burst(struct fp_pkt *p, uint32_t max)
+{
+	/* Acquire: the lengths and frame bytes after the index. */
+	uint32_t n =
+	    __atomic_load_n(&fq->rx_done, __ATOMIC_ACQUIRE) - f_rx_head;
+
+	n = n < max ? n : max;
+	for (uint32_t i = 0; i < n; i++, f_rx_head++) {
+		p[i].gpa = fp_rx_gpa(f_rx_head);
+		p[i].len = fq->rx[f_rx_head & HVTX_QUEUE_MASK].len;
+	}
+	if (n > 0) /* POLL's readiness hint */
+		__atomic_store_n(&fq->rx_cons, f_rx_head, __ATOMIC_RELAXED);
+	return n;
+}
+
+/* hvt_net_rx_repost: the n oldest consumed buffers back, in place. */
+static uint32_t fp_rx_repost(uint32_t n)
+{
+	uint32_t room = FP_ENTRIES - (f_rx_post - f_rx_head);
+
+	n = n < room ? n : room;
+	if (n > 0) {
+		f_rx_post += n;
+		fp_rx_publish();
+	}
+	return n;
+}
+
+/* hvt_net_rx_post of every buffer, once (the sink's start-up). */
+static void fp_rx_post_all(void)
+{
+	for (uint32_t i = 0; i < FP_ENTRIES; i++) {
+		fq->rx[i].gpa = fp_rx_gpa(i);
+		fq->rx[i].cap = RX_BUF_LEN;
+	}
+	f_rx_post = f_rx_head + FP_ENTRIES;
+	fp_rx_publish();
+	fp_rx_buffers = true;
+}
+
+/* Wait (bounded) until the host completed every TX frame, then repost
+ * every consumed RX buffer: the queues are back to their idle state. */
+static bool fp_settle(uint64_t timeout_ns)
+{
+	uint64_t deadline = now_ns() + timeout_ns;
+
+	while (__atomic_load_n(&fq->tx_done, __ATOMIC_ACQUIRE) != f_tx_prod) {
+		if (now_ns() > deadline || dp_fault(dp) != NULL)
+			return false;
+		__builtin_ia32_pause();
+	}
+	fp_tx_completed();
+	if (fp_rx_buffers)
+		fp_rx_repost(FP_ENTRIES - (f_rx_post - f_rx_head));
+	return true;
+}
+
+/* TX frames of size bytes in every slot, as the first round of
+ * tx_burst leaves them (pktgen); later rounds only repost. */
+static void fp_tx_fill(uint32_t size)
+{
+	if (!fp_settle(BENCH_NS_PER_S))
+		fprintf(stderr,
+			"warning: fast-path TX did not settle in 1 s\n");
+	for (uint32_t i = 0; i < FP_ENTRIES; i++) {
+		uint64_t gpa = TX_GPA + (uint64_t)i * HVT_RING_SLOT_SIZE;
+
+		memcpy(mem + gpa, frame_tpl, size);
+		fq->tx[(f_tx_prod + i) & HVTX_QUEUE_MASK] =
+		    (struct hvtx_txd){.gpa = gpa, .len = size};
+	}
+}
+
+/* The header the dataplane laid out, checked as net_fast.c does. */
+static int fp_attach(void)
+{
+	fp_hdr = (struct hvtx_header *)(mem + MEM_SIZE + HVTX_HEADER_OFFSET);
+	if (fp_hdr->magic != HVTX_MAGIC || fp_hdr->version != HVTX_VERSION ||
+	    fp_hdr->queue_entries != HVTX_QUEUE_ENTRIES ||
+	    fp_hdr->kick_port != HVT_RING_KICK_PIO ||
+	    fp_hdr->queue_of[H_NET] == HVTX_NO_QUEUE) {
+		fprintf(stderr, "the dataplane laid out no fast-path queue "
+				"for the NIC\n");
+		return -1;
+	}
+	fq = (struct hvtx_queue *)(mem + MEM_SIZE + HVTX_QUEUE_OFFSET +
+				   fp_hdr->queue_of[H_NET] *
+				       sizeof(struct hvtx_queue));
+	return 0;
 }
 
 /* --- Workloads: each runs until deadline_tsc or max packets --- */
@@ -368,6 +573,98 @@ static void hc_rx(bool reflect, bool spin, uint64_t deadline_tsc, uint64_t max,
 	}
 }
 
+/* pktgen on the fast path: reclaim, repost a burst of pre-filled slots. */
+static void fp_tx(uint32_t size, uint64_t deadline_tsc, uint64_t max,
+		  struct counts *c)
+{
+	uint32_t done0 = __atomic_load_n(&fq->tx_done, __ATOMIC_ACQUIRE);
+	uint64_t posted = 0;
+
+	while (posted < max) {
+		uint64_t left = max - posted;
+		uint32_t n;
+
+		fp_tx_completed();
+		n = fp_tx_repost(left < FP_BURST ? (uint32_t)left : FP_BURST);
+		posted += n;
+		if (rte_rdtsc() > deadline_tsc)
+			break;
+		if (n == 0) { /* all 512 in flight */
+			if (dp_fault(dp) != NULL)
+				break;
+			__builtin_ia32_pause();
+		}
+	}
+	/* Stopped at max: the window lasts until those are done too. */
+	while (posted >= max && rte_rdtsc() < deadline_tsc &&
+	       __atomic_load_n(&fq->tx_done, __ATOMIC_ACQUIRE) != f_tx_prod)
+		__builtin_ia32_pause();
+	/* Completed = passed by the host's tx_done. */
+	c->pkts = __atomic_load_n(&fq->tx_done, __ATOMIC_ACQUIRE) - done0;
+	c->bytes = c->pkts * size;
+}
+
+/* The reflector's per-frame work, in the RX buffer. */
+static void swap_macs(uint8_t *f)
+{
+	uint8_t tmp[6];
+
+	memcpy(tmp, f, 6);
+	memcpy(f, f + 6, 6);
+	memcpy(f + 6, tmp, 6);
+}
+
+/*
+ * sink (rx) or reflect on the fast path. sink: count, repost in place.
+ * reflect: swap MACs in place and send the same buffers; each RX buffer
+ * is reposted once its frame's TX completed. Both directions complete in
+ * order and every frame received is sent, so the k-th TX completion frees
+ * the k-th buffer consumed: rx_repost(tx_completed()). The RX buffers the
+ * guest holds are the frames in flight on TX, so TX always has room.
+ */
+static void fp_rx(bool reflect, bool spin, uint64_t deadline_tsc, uint64_t max,
+		  struct counts *c)
+{
+	struct fp_pkt p[FP_BURST];
+	uint64_t ready;
+
+	while (c->pkts < max && rte_rdtsc() < deadline_tsc) {
+		uint64_t left = max - c->pkts;
+		uint32_t n, sent;
+
+		if (reflect)
+			fp_rx_repost(fp_tx_completed());
+		n = fp_rx_burst(p, left < FP_BURST ? (uint32_t)left : FP_BURST);
+		if (n == 0) {
+			if (dp_fault(dp) != NULL)
+				break;
+			c->again++;
+			/* Nothing received and nothing in flight: a guest
+			 * yields (POLL); completions are polled. */
+			if (spin || (reflect && f_tx_prod != f_tx_clean))
+				__builtin_ia32_pause();
+			else
+				dp_poll(dp, BENCH_NS_PER_S / 1000, &ready,
+					NULL);
+			continue;
+		}
+		c->pkts += n;
+		for (uint32_t i = 0; i < n; i++) {
+			c->bytes += p[i].len;
+			if (reflect)
+				swap_macs(mem + p[i].gpa);
+		}
+		if (!reflect) {
+			fp_rx_repost(n);
+			continue;
+		}
+		sent = fp_tx_burst(p, n);
+		/* Unreachable unless the host completes out of order: those
+		 * buffers are lost to the guest (counted). */
+		c->errors += n - sent;
+	}
+}
+
 /* One workload window of the chosen mode and I/O path. */
 static uint32_t reads_posted, reads_done;
 
@@ -378,7 +675,11 @@ static void workload(const struct opts *o, uint32_t size, double seconds,
 	bool reflect = o->mode == MODE_REFLECT;
 
 	memset(c, 0, sizeof(*c));
-	if (o->io == IO_RING && o->mode == MODE_TX)
+	if (o->io == IO_FASTPATH && o->mode == MODE_TX)
+		fp_tx(size, deadline, o->max_packets, c);
+	else if (o->io == IO_FASTPATH)
+		fp_rx(reflect, o->spin_on_again, deadline, o->max_packets, c);
+	else if (o->io == IO_RING && o->mode == MODE_TX)
 		ring_tx(size, deadline, o->max_packets, c);
 	else if (o->io == IO_RING)
 		ring_rx(reflect, o->rx_depth, o->spin_on_again, deadline,
@@ -389,6 +690,15 @@ static void workload(const struct opts *o, uint32_t size, double seconds,
 		hc_rx(reflect, o->spin_on_again, deadline, o->max_packets, c);
 }
 
+/* Wait (bounded) until the host is done with everything the guest
+ * posted on the ring or the fast path; false if it is not within 1 s. */
+static bool io_settle(const struct opts *o)
+{
+	if (o->io == IO_FASTPATH)
+		return fp_settle(BENCH_NS_PER_S);
+	return ring_idle(reads_posted, &reads_done, BENCH_NS_PER_S);
+}
+
 /* Read until the port has nothing left (a loop port still holding the
  * previous size's frames), within a bound. */
 static void drain(const struct opts *o)
@@ -396,6 +706,9 @@ static void drain(const struct opts *o)
 	uint64_t deadline = now_ns() + BENCH_NS_PER_S / 2;
 	unsigned idle = 0;
 
+	/* Reflected frames in flight hold RX buffers: back first. */
+	if (o->io == IO_FASTPATH)
+		fp_settle(BENCH_NS_PER_S);
 	while (idle < 20 && now_ns() < deadline) {
 		struct opts one = *o;
 		struct counts c;
@@ -407,7 +720,30 @@ static void drain(const struct opts *o)
 		workload(&one, 0, 0.002, &c);
 		idle = c.pkts == 0 ? idle + 1 : 0;
 	}
-	ring_idle(reads_posted, &reads_done, BENCH_NS_PER_S);
+	io_settle(o);
+}
+
+/* Seed on the fast path from the TX slots, completed before counting. */
+static void fp_prime(uint32_t size, unsigned n)
+{
+	struct fp_pkt p[FP_BURST];
+
+	while (n > 0) {
+		uint32_t k = n < FP_BURST ? n : FP_BURST, sent;
+
+		for (uint32_t i = 0; i < k; i++) {
+			p[i].gpa = TX_GPA + (uint64_t)((f_tx_prod + i) &
+						       HVTX_QUEUE_MASK) *
+						HVT_RING_SLOT_SIZE;
+			p[i].len = size;
+			memcpy(mem + p[i].gpa, frame_tpl, size);
+		}
+		sent = fp_tx_burst(p, k);
+		n -= sent;
+		if (sent == 0 && !fp_settle(BENCH_NS_PER_S))
+			break;
+	}
+	fp_settle(BENCH_NS_PER_S);
 }
 
 /* Seed a loop (net_ring, a reflecting peer) with n frames. */
@@ -415,6 +751,10 @@ static void prime(const struct opts *o, uint32_t size, unsigned n)
 {
 	uint64_t deadline = rte_rdtsc() + tsc_hz;
 
+	if (o->io == IO_FASTPATH) {
+		fp_prime(size, n);
+		return;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		if (o->io == IO_RING)
 			ring_write(frame_tpl, size, deadline);
@@ -519,9 +859,11 @@ static int run_size(const struct opts *o, uint32_t size)
 {
 	struct rte_eth_stats st0, st1;
 	struct counts c;
-	uint64_t t0, p0, g0, k0, w0;
+	uint64_t t0, p0, g0, k0, w0, gw;
 
 	frame_fill(frame_tpl, size);
+	if (o->io == IO_FASTPATH && o->mode == MODE_TX)
+		fp_tx_fill(size);
 	tx_no_copy = o->no_copy;
 	for (unsigned i = 0; o->no_copy && i < HVT_RING_ENTRIES; i++)
 		memcpy(mem + TX_GPA + (uint64_t)i * HVT_RING_SLOT_SIZE,
@@ -536,9 +878,11 @@ static int run_size(const struct opts *o, uint32_t size)
 	t0 = now_ns();
 	p0 = poll_cpu_ns();
 	w0 = poll_wait_ns;
+	gw = guest_wait_ns();
 	g0 = thread_cpu_ns();
 	workload(o, size, o->seconds, &c);
 	g0 = thread_cpu_ns() - g0;
+	gw = guest_wait_ns() - gw;
 	p0 = poll_cpu_ns() - p0;
 	w0 = poll_wait_ns - w0;
 	t0 = now_ns() - t0;
@@ -548,9 +892,9 @@ static int run_size(const struct opts *o, uint32_t size)
 	 * back: drain it, then the ring settles. */
 	if (o->prime > 0)
 		drain(o);
-	else if (o->io == IO_RING &&
-		 !ring_idle(reads_posted, &reads_done, BENCH_NS_PER_S))
-		fprintf(stderr, "warning: the ring did not settle in 1 s\n");
+	else if (o->io != IO_HYPERCALL && !io_settle(o))
+		fprintf(stderr, "warning: the %s did not settle in 1 s\n",
+			o->io == IO_RING ? "ring" : "fast path");
 	/* TX: the ring retires dropped frames too (a peer that stopped
 	 * reading); count what the port took where it counts. */
 	if (o->mode == MODE_TX && port_id >= 0) {
@@ -571,6 +915,9 @@ static int run_size(const struct opts *o, uint32_t size)
 		result("poll_preempted", size, 100.0 * (double)w0 / (double)t0,
 		       "% of the window the poll thread waited for its CPU", &c,
 		       (double)t0 / 1e9);
+	result("guest_preempted", size, 100.0 * (double)gw / (double)t0,
+	       "% of the window the guest thread waited for its CPU", &c,
+	       (double)t0 / 1e9);
 	if (port_id >= 0)
 		printf("# port: rx %" PRIu64 " tx %" PRIu64 " missed %" PRIu64
 		       " rx_nombuf %" PRIu64 " tx_errors %" PRIu64 "\n",
@@ -591,7 +938,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hvt-bench-synth --port SPEC [--mode tx|rx|reflect] "
-		"[--io ring|hypercall]\n"
+		"[--io ring|hypercall|fastpath]\n"
 		"  [--sizes 64,512,1518] [--seconds 2] [--warmup 0.3] "
 		"[--max-packets N]\n"
 		"  [--poll-cpu N] [--guest-cpu N] [--no-huge] "
@@ -685,6 +1032,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'i':
 			o->io = !strcmp(a, "ring")	  ? IO_RING
 				: !strcmp(a, "hypercall") ? IO_HYPERCALL
+				: !strcmp(a, "fastpath")  ? IO_FASTPATH
 							  : (bad = 1, IO_RING);
 			break;
 		case 's':
@@ -783,7 +1131,7 @@ static void make_variant(const struct opts *o, const struct dp_port_spec *s)
 	else
 		snprintf(port, sizeof(port), "%s", dp_port_kind_name(s->kind));
 	snprintf(variant, sizeof(variant), "%s/%s/%s%s", port,
-		 mode_names[o->mode], o->io == IO_RING ? "ring" : "hypercall",
+		 mode_names[o->mode], io_names[o->io],
 		 o->idle_poll ? "/poll" : "");
 	if (o->no_copy && o->mode == MODE_TX && o->io == IO_RING)
 		strncat(variant, "/nocopy",
@@ -837,6 +1185,12 @@ static int setup(const struct opts *o)
 	cfg.idle = o->idle_poll ? DP_IDLE_POLL : DP_IDLE_ADAPTIVE;
 	cfg.idle_ns = 200 * 1000; /* the tender's default */
 	cfg.offer_ring = true;
+	/* The fast path as the tender sets it up for a guest that asked for
+	 * it: header in the ring region, the Solo5 ring still offered. */
+	if (o->io == IO_FASTPATH) {
+		cfg.fastpath_hdr = mem + MEM_SIZE + HVTX_HEADER_OFFSET;
+		cfg.fastpath_version = HVTX_VERSION;
+	}
 	cfg.no_huge = o->no_huge;
 	cfg.eal_args = o->eal_args;
 
@@ -848,6 +1202,11 @@ static int setup(const struct opts *o)
 		fprintf(stderr, "dp_start: %s\n", err);
 		return -1;
 	}
+	if (o->io == IO_FASTPATH && fp_attach() < 0)
+		return -1;
+	/* The sink's and the reflector's start-up: every buffer posted. */
+	if (o->io == IO_FASTPATH && o->mode != MODE_TX)
+		fp_rx_post_all();
 	if (dp_wait_ready(dp) < 0) {
 		fprintf(stderr, "the dataplane did not start (see above)\n");
 		return -1;

@@ -206,11 +206,18 @@ int dp_fastpath_serve(struct dp *dp, struct dp_nic *nic);
 /* Idle protocol with the guest (see hc_ring_prepare_sleep()). */
 void dp_fastpath_needs_kick(struct dp *dp, bool on);
 
-/* Whether the vCPU should see nic as ready in POLL. Any thread. */
+/*
+ * Whether the vCPU should see nic as ready in POLL. Any thread. Once a
+ * fast-path guest has posted RX buffers, only frames delivered into them
+ * count: frames the host holds while the guest holds every buffer cannot
+ * reach it, and must not end its POLL at once, over and over.
+ */
 static inline bool dp_nic_rx_ready(const struct dp_nic *nic)
 {
-	return atomic_load_explicit(&nic->rx_avail, memory_order_acquire) > 0 ||
-	       (nic->has_fq && hc_fastq_rx_ready(nic->fq.shared));
+	if (nic->has_fq &&
+	    __atomic_load_n(&nic->fq.shared->rx_post, __ATOMIC_RELAXED) != 0)
+		return hc_fastq_rx_ready(nic->fq.shared);
+	return atomic_load_explicit(&nic->rx_avail, memory_order_acquire) > 0;
 }
 
 /* poller.c helpers shared with fastpath.c. */

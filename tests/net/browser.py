@@ -35,15 +35,21 @@ def main():
             ns.ip("addr", "add", "10.0.0.1/24", "dev", "tap0")
             ns.ip("link", "set", "tap0", "up")
             nettest.wait_until("carrier", lambda: ns.link_has_carrier("tap0"))
-            profile = os.path.join(tmp, "profile")
-            dom = ns.run(*CHROMIUM, f"--user-data-dir={profile}",
+            # A profile each: a second Chromium on a profile whose first
+            # user is still exiting hands its URL over to that one and
+            # exits without a screenshot.
+            dom = ns.run(*CHROMIUM, f"--user-data-dir={tmp}/profile-dom",
                          "--dump-dom", "http://10.0.0.2/").stdout
             shot = os.path.join(tmp, "shot.png")
-            ns.run(*CHROMIUM, f"--user-data-dir={profile}",
-                   f"--screenshot={shot}", "http://10.0.0.2/")
+            run = ns.run(*CHROMIUM, f"--user-data-dir={tmp}/profile-shot",
+                         f"--screenshot={shot}", "http://10.0.0.2/",
+                         check=False)
             check = subprocess.run([sys.executable, PNG_CHECK, shot],
                                    capture_output=True, text=True)
             print(check.stdout, end="")
+            if check.returncode != 0:
+                print(f"chromium exit {run.returncode}:",
+                      run.stderr[-1500:], check.stderr[-500:], sep="\n")
     title = re.search(r"<title>([^<]*)</title>", dom)
     if not title or title.group(1) != "hvt-dpdk website":
         print("FAIL: title", title.group(1) if title else None)
