@@ -138,16 +138,17 @@ SYNTH_IOS = ("ring", "fastpath", "hypercall")
 
 
 def synth_run(R, cfg, exe, spec, mode, io, ns=None, variant=None,
-              seconds=None):
+              seconds=None, sizes=None):
     argv = [exe, "--port", spec, "--mode", mode, "--io", io, "--sizes",
-            ",".join(map(str, cfg.synth_sizes)), "--seconds",
+            ",".join(map(str, sizes or cfg.synth_sizes)), "--seconds",
             str(seconds or cfg.synth_seconds), "--poll-cpu", "1",
             "--guest-cpu", "0"]
     if ns:
         argv = ns.cmd(*argv)
     p = Proc(argv)
-    kind = {"dpdk:net_null0": "null", "dpdk:net_ring0": "ring"}.get(
-        spec, "vhost" if spec.startswith("vhost") else "tap")
+    kind = ("null" if spec.startswith("dpdk:net_null0") else
+            "ring" if spec.startswith("dpdk:net_ring0") else
+            "vhost" if spec.startswith("vhost") else "tap")
     return p, variant or f"{kind}/{mode}/{io}"
 
 
@@ -192,6 +193,14 @@ def m_synth(R, cfg):
         for io in ios:
             p, v = synth_run(R, cfg, exe, spec, mode, io)
             synth_collect(R, p, v, per, spec)
+    # net_null receives frames of its `size` devarg (64 by default): the
+    # other sizes, one run each.
+    for size in ([] if cfg.smoke else cfg.synth_sizes[1:]):
+        spec = f"dpdk:net_null0,size={size}"
+        for mode in ("rx", "reflect"):
+            for io in ios:
+                p, v = synth_run(R, cfg, exe, spec, mode, io, sizes=[size])
+                synth_collect(R, p, v, per, spec)
     if cfg.smoke:
         # The fast path's one smoke row: net_null TX, 64 B, half a second.
         p, v = synth_run(R, cfg, exe, "dpdk:net_null0", "tx", "fastpath",
@@ -207,12 +216,17 @@ def m_synth(R, cfg):
             synth_collect(R, p, v, per, "tap0")
     # vhost-user with testpmd as the virtio-user peer.
     peer_mode = {"tx": "rxonly", "rx": "txonly", "reflect": "macswap"}
-    for mode in ("tx", "rx", "reflect"):
+    # TX loops over the sizes itself; RX and reflect get testpmd's frames,
+    # of --txpkts bytes: a run per size.
+    runs = [("tx", None)] + [(m, s) for m in ("rx", "reflect")
+                             for s in cfg.synth_sizes]
+    for mode, size in runs:
         for io in ios:
             with tempfile.TemporaryDirectory(prefix="hvt-bench-") as tmp:
                 sock = f"{tmp}/vhost.sock"
                 p, v = synth_run(R, cfg, exe, f"vhost:{sock}", mode, io,
-                                 variant=f"vhost/{mode}/{io}")
+                                 variant=f"vhost/{mode}/{io}",
+                                 sizes=[size] if size else None)
                 pmd = None
                 try:
                     nettest.wait_until("the vhost socket",
@@ -220,7 +234,8 @@ def m_synth(R, cfg):
                     pmd = Pmd([nettest.virtio_peer(0, sock)],
                               peer_mode[mode], f"hb-syn-{tag()}",
                               lcores="0@0,1@0",
-                              extra=["--total-num-mbufs=8192"])
+                              extra=["--total-num-mbufs=8192"] +
+                              ([f"--txpkts={size}"] if size else []))
                     nettest.wait_until("link up", pmd.link_up, 20, 0.1)
                     pmd.cmd("start tx_first 1" if mode == "reflect"
                             else "start")
