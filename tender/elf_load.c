@@ -552,6 +552,10 @@ static int walk_note_seg(struct tender_elf *img, unsigned idx,
 
 	if (check_file_range(img, idx, ph, err, err_len) < 0)
 		return -1;
+	/* An empty one holds no note: what objcopy leaves after
+	 * --remove-section of the only note in it. */
+	if (ph->p_filesz == 0)
+		return 0;
 	if (ph->p_filesz < sizeof(Elf64_Nhdr)) {
 		set_err(err, err_len, img->path,
 			"segment %u: note segment of %" PRIu64

@@ -25,6 +25,7 @@ def parse_args():
     p.add_argument("--stdout", action="append", default=[])
     p.add_argument("--stderr", action="append", default=[])
     p.add_argument("--not-stderr", action="append", default=[])
+    p.add_argument("--not-stdout", action="append", default=[])
     p.add_argument("--block", action="append", default=[],
                    help="NAME:BYTES[:SECTOR] image to create and attach")
     p.add_argument("--signal", choices=["INT", "TERM"])
@@ -96,6 +97,7 @@ def check(args, status, out, err):
     problems += [f"stdout lacks {s!r}" for s in args.stdout if s not in out]
     problems += [f"stderr lacks {s!r}" for s in args.stderr if s not in err]
     problems += [f"stderr has {s!r}" for s in args.not_stderr if s in err]
+    problems += [f"stdout has {s!r}" for s in args.not_stdout if s in out]
     return problems
 
 
