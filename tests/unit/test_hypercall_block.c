@@ -1,197 +1,38 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the BLOCK_WRITE and BLOCK_READ hypercalls through
- * hc_dispatch(), over a calloc'd guest memory and memfd-backed block
- * devices: valid I/O, bad handles and offsets, bad and read-only buffers,
- * host I/O errors, and the counters. Single-threaded; needs no KVM.
+ * hc_dispatch(), over the memfd-backed block devices of
+ * guest_mem_fixture.h: valid I/O, bad handles and offsets, bad and
+ * read-only buffers, host I/O errors, and the counters. Single-threaded;
+ * needs no KVM.
  */
 #define _GNU_SOURCE
-#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "guest_mem_fixture.h"
 #include "hypercall/hypercall.h"
 
-#define MEM_SIZE (64 * 1024ULL)
-#define DATA_GPA 0x4000ULL /* default data buffer, clear of arg structs */
-#define BLK_SIZE 512U
-#define BLK_CAP (8ULL * BLK_SIZE)
-#define RO_START 0x1000ULL /* read-only [RO_START, RO_END), as guest text */
-#define RO_END 0x2000ULL
-
-/* Handles: the manifest index; 0 is the reserved entry. */
-enum {
-	H_BLK = 1, /* 8 blocks of 512 on a memfd */
-	H_NET = 2, /* a net device: not a block device */
-	H_BLK_BADFD = 3, /* fd -1: every I/O fails */
-	H_BLK_SHORT = 4, /* capacity beyond the file's end */
-	H_BLK_4K = 5, /* one block of 4096 on the same memfd */
-};
-
-struct fixture {
-	uint8_t *mem;
-	uint8_t *snap; /* guest memory as it should be */
-	uint8_t file_snap[BLK_CAP];
-	int fd;
-	int nb_host_calls; /* block I/O never calls the host ops */
-	struct hc_host_ops ops;
-	struct hc_ctx ctx;
-};
-
-static uint64_t fake_walltime(void *opaque)
+/* Only the required ops: block I/O needs no poll or net op, and calls
+ * none of the host ops at all. */
+static int block_setup(void **state)
 {
-	((struct fixture *)opaque)->nb_host_calls++;
-	return 0;
-}
+	struct fixture *f;
 
-static void fake_console(void *opaque, const void *buf, size_t len)
-{
-	(void)buf;
-	(void)len;
-	((struct fixture *)opaque)->nb_host_calls++;
-}
-
-static void set_block(struct fixture *f, int h, int fd, uint64_t cap,
-		      uint32_t bs)
-{
-	f->ctx.devs[h].type = HC_DEV_BLOCK;
-	f->ctx.devs[h].block.fd = fd;
-	f->ctx.devs[h].block.capacity = cap;
-	f->ctx.devs[h].block.block_size = bs;
-}
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (f == NULL)
+	if (setup(state) != 0)
 		return -1;
-	f->mem = calloc(1, MEM_SIZE);
-	f->snap = calloc(1, MEM_SIZE);
-	f->fd = memfd_create("hc-test-blk", MFD_CLOEXEC);
-	if (f->mem == NULL || f->snap == NULL || f->fd < 0 ||
-	    ftruncate(f->fd, BLK_CAP) != 0)
-		return -1;
-	/* Only the required ops: block I/O needs no poll or net op. */
-	f->ops = (struct hc_host_ops){
-	    .walltime_ns = fake_walltime,
-	    .console_write = fake_console,
-	};
-	f->ctx.gmem = (struct hc_gmem){.base = f->mem, .size = MEM_SIZE};
-	f->ctx.ops = &f->ops;
-	f->ctx.opaque = f;
-	f->ctx.exit_status = -12345;
-	set_block(f, H_BLK, f->fd, BLK_CAP, BLK_SIZE);
-	f->ctx.devs[H_NET].type = HC_DEV_NET;
-	set_block(f, H_BLK_BADFD, -1, BLK_CAP, BLK_SIZE);
-	set_block(f, H_BLK_SHORT, f->fd, 2 * BLK_CAP, BLK_SIZE);
-	set_block(f, H_BLK_4K, f->fd, BLK_CAP, 4096);
-	*state = f;
+	f = *state;
+	f->ops.poll = NULL;
+	f->ops.net_write = NULL;
+	f->ops.net_read = NULL;
 	return 0;
 }
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	if (f->fd >= 0)
-		close(f->fd);
-	free(f->mem);
-	free(f->snap);
-	free(f);
-	return 0;
-}
-
-/* Record guest memory and the block file as they must stay. */
-static void snapshot(struct fixture *f)
-{
-	memcpy(f->snap, f->mem, MEM_SIZE);
-	assert_int_equal(pread(f->fd, f->file_snap, BLK_CAP, 0), BLK_CAP);
-}
-
-/* Apply a change the call is expected to make to the snapshot. */
-static void expect_write(struct fixture *f, uint64_t gpa, const void *src,
-			 size_t len)
-{
-	memcpy(f->snap + gpa, src, len);
-}
-
-static void assert_unchanged(struct fixture *f)
-{
-	uint8_t now[BLK_CAP];
-
-	assert_memory_equal(f->mem, f->snap, MEM_SIZE);
-	assert_int_equal(pread(f->fd, now, BLK_CAP, 0), BLK_CAP);
-	assert_memory_equal(now, f->file_snap, BLK_CAP);
-}
-
-/* st is HC_FAULT with the message for [gpa, gpa + len) being where (the
- * tail of the message); nothing else happened. */
-static void assert_fault(struct fixture *f, enum hc_status st, const char *name,
-			 const char *what, uint64_t gpa, uint64_t len,
-			 const char *where)
-{
-	char want[256];
-
-	snprintf(want, sizeof(want),
-		 "hypercall %s: %s at GPA 0x%" PRIx64 " (%" PRIu64
-		 " bytes) is %s",
-		 name, what, gpa, len, where);
-	assert_int_equal(st, HC_FAULT);
-	assert_string_equal(f->ctx.fault_msg, want);
-	assert_int_equal(f->nb_host_calls, 0);
-	assert_unchanged(f);
-}
-
-static void assert_range_fault(struct fixture *f, enum hc_status st,
-			       const char *name, const char *what, uint64_t gpa,
-			       uint64_t len)
-{
-	assert_fault(f, st, name, what, gpa, len,
-		     "outside guest memory (0x10000 bytes)");
-}
-
-static void assert_ro_fault(struct fixture *f, enum hc_status st,
-			    const char *name, const char *what, uint64_t gpa,
-			    uint64_t len)
-{
-	assert_fault(f, st, name, what, gpa, len, "in read-only guest memory");
-}
-
-static int32_t get_i32(struct fixture *f, uint64_t gpa)
-{
-	int32_t v;
-
-	memcpy(&v, f->mem + gpa, sizeof(v));
-	return v;
-}
-
-static uint64_t get_u64(struct fixture *f, uint64_t gpa)
-{
-	uint64_t v;
-
-	memcpy(&v, f->mem + gpa, sizeof(v));
-	return v;
-}
-
-/* Mark [RO_START, RO_END) read-only, behind an unrelated first range. */
-static void set_ro(struct fixture *f)
-{
-	f->ctx.gmem.ro[0] = (struct hc_gpa_range){0xc000, 0xc100};
-	f->ctx.gmem.ro[1] = (struct hc_gpa_range){RO_START, RO_END};
-	f->ctx.gmem.nb_ro = 2;
-}
-
-#define ARG_GPA 0x100ULL
 
 /* Place a block_io struct (ret = -7) at arg_gpa, snapshot, dispatch. */
 static enum hc_status block_call_at(struct fixture *f, uint32_t nr,
@@ -211,11 +52,6 @@ static enum hc_status block_call(struct fixture *f, uint32_t nr,
 				 uint64_t data_gpa, uint64_t len)
 {
 	return block_call_at(f, nr, ARG_GPA, handle, offset, data_gpa, len);
-}
-
-static void expect_ret(struct fixture *f, size_t ret_off, int32_t ret)
-{
-	expect_write(f, ARG_GPA + ret_off, &ret, sizeof(ret));
 }
 
 static void fill(struct fixture *f, uint64_t gpa, size_t len, uint8_t seed)
@@ -306,17 +142,6 @@ static const uint64_t bad_block[][3] = {
     {H_BLK_4K, BLK_SIZE, 4096},
     {H_BLK_4K, 0, BLK_SIZE},
 };
-
-/*
- * devs[64] would alias the field after devs[] (exit_status); make it look
- * like a device of type so an off-by-one handle check shows.
- */
-static void poison_past_devs(struct fixture *f, enum hc_dev_type type)
-{
-	assert_int_equal(offsetof(struct hc_ctx, exit_status),
-			 offsetof(struct hc_ctx, devs) + sizeof(f->ctx.devs));
-	f->ctx.exit_status = (int)type;
-}
 
 static void test_block_einval(void **state)
 {
@@ -491,7 +316,7 @@ static void test_block_write_ro_data(void **state)
 	}
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, block_setup, teardown)
 
 int main(void)
 {
