@@ -33,7 +33,7 @@ struct pktgen_opts {
 
 #define TXB HVT_NET_BURST_MAX_INFLIGHT /* frames in flight; 256 | TXB */
 #define RXB 32 /* receive buffers posted */
-#define BURST 32
+#define BURST 128 /* frames per repost: amortises each call's cost */
 #define STALL_NS (10 * NSEC_PER_SEC) /* no completion this long: give up */
 
 struct pktgen_bufs {
