@@ -33,31 +33,6 @@ struct forward_state {
 	unsigned long total, dropped, too_big, runts;
 };
 
-static int usage(const struct word *w)
-{
-	char b[64];
-
-	printf("forward: bad argument '%s'\n", word_str(w, b, sizeof(b)));
-	printf("forward: usage: forward.hvt [--count=N] "
-	       "[--idle-exit=SECONDS]\n");
-	return 0;
-}
-
-static int parse_args(const char *cmdline, struct forward_state *s)
-{
-	const struct word_ulong_opt opts[] = {
-	    {"--count=", &s->count, 0, 0},
-	    {"--idle-exit=", &s->idle_s, 0, 0},
-	};
-	struct word w;
-
-	while (word_next(&cmdline, &w))
-		if (word_ulong_option(&w, opts,
-				      sizeof(opts) / sizeof(opts[0])) != 1)
-			return usage(&w);
-	return 1;
-}
-
 static int finish(const struct forward_state *s, int status)
 {
 	if (s->dropped || s->too_big || s->runts)
@@ -135,7 +110,8 @@ int solo5_app_main(const struct solo5_start_info *si)
 	solo5_time_t last, idle_ns;
 	char mac[2][18];
 
-	if (!parse_args(si->cmdline, &s))
+	if (!netapp_count_idle_args("forward", si->cmdline, &s.count,
+				    &s.idle_s))
 		return SOLO5_EXIT_FAILURE;
 	for (int i = 0; i < 2; i++) {
 		if (!netapp_open_dev("forward", s.port[i].name, &s.port[i].h,

@@ -168,6 +168,29 @@ int netapp_open_dev(const char *app, const char *name, solo5_handle_t *h,
 	return 1;
 }
 
+int netapp_count_idle_args(const char *app, const char *cmdline,
+			   unsigned long *count, unsigned long *idle_s)
+{
+	const struct word_ulong_opt opts[] = {
+	    {"--count=", count, 0, 0},
+	    {"--idle-exit=", idle_s, 0, 0},
+	};
+	struct word w;
+	char b[64];
+
+	while (word_next(&cmdline, &w)) {
+		if (word_ulong_option(&w, opts,
+				      sizeof(opts) / sizeof(opts[0])) == 1)
+			continue;
+		printf("%s: bad argument '%s'\n", app,
+		       word_str(&w, b, sizeof(b)));
+		printf("%s: usage: %s.hvt [--count=N] [--idle-exit=SECONDS]\n",
+		       app, app);
+		return 0;
+	}
+	return 1;
+}
+
 int netapp_open_burst(const char *app, solo5_handle_t *h,
 		      struct solo5_net_info *ni)
 {

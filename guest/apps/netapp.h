@@ -73,6 +73,14 @@ int netapp_open_dev(const char *app, const char *name, solo5_handle_t *h,
  * (rounded up to 64) from the heap into bufs. Returns the buffer size, or 0
  * after a FAILURE line when the heap is too small.
  */
+/*
+ * The options of reflect and forward: --count=N and --idle-exit=SECONDS
+ * (other --solo5: words are left to the runtime). Returns 1, or 0 after
+ * "<app>: bad argument" and usage lines.
+ */
+int netapp_count_idle_args(const char *app, const char *cmdline,
+			   unsigned long *count, unsigned long *idle_s);
+
 int netapp_open_burst(const char *app, solo5_handle_t *h,
 		      struct solo5_net_info *ni);
 uint32_t netapp_burst_bufs(const char *app, const struct solo5_start_info *si,

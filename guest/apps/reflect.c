@@ -28,31 +28,6 @@ struct reflect_state {
 	unsigned long long bytes;
 	unsigned long inflight; /* TX frames not yet reclaimed */
 };
-static int usage(const struct word *w)
-{
-	char b[64];
-
-	printf("reflect: bad argument '%s'\n", word_str(w, b, sizeof(b)));
-	printf("reflect: usage: reflect.hvt [--count=N] "
-	       "[--idle-exit=SECONDS]\n");
-	return 0;
-}
-
-static int parse_args(const char *cmdline, struct reflect_state *s)
-{
-	const struct word_ulong_opt opts[] = {
-	    {"--count=", &s->count, 0, 0},
-	    {"--idle-exit=", &s->idle_s, 0, 0},
-	};
-	struct word w;
-
-	while (word_next(&cmdline, &w))
-		if (word_ulong_option(&w, opts,
-				      sizeof(opts) / sizeof(opts[0])) != 1)
-			return usage(&w);
-	return 1;
-}
-
 static int finish(const struct reflect_state *s, int status)
 {
 	if (s->dropped || s->runts)
@@ -149,7 +124,8 @@ int solo5_app_main(const struct solo5_start_info *si)
 	solo5_time_t last, idle_ns;
 	char mac[18];
 
-	if (!parse_args(si->cmdline, &s) ||
+	if (!netapp_count_idle_args("reflect", si->cmdline, &s.count,
+				    &s.idle_s) ||
 	    !netapp_open_burst("reflect", &s.h, &ni))
 		return SOLO5_EXIT_FAILURE;
 	s.cap = netapp_burst_bufs("reflect", si, &ni, s.stack, NBUF);

@@ -196,6 +196,14 @@ static void emulate_rx(struct rt_fq *f, solo5_handle_t h)
 	}
 }
 
+/* At most n, within the queue slots not in use (in_use of them are). */
+static size_t fit(size_t n, uint32_t in_use)
+{
+	size_t room = HVTX_QUEUE_ENTRIES - in_use;
+
+	return n < room ? n : room;
+}
+
 static void publish_tx(struct rt_fq *f, solo5_handle_t h)
 {
 	compiler_barrier(); /* descriptors before the index (x86: TSO) */
@@ -247,13 +255,11 @@ size_t hvt_net_tx_burst(solo5_handle_t handle, const struct hvt_pkt *pkts,
 			size_t n)
 {
 	struct rt_fq *f = fq_get(handle, FQ_BURST);
-	size_t i, room;
+	size_t i;
 
 	if (!f || n == 0)
 		return 0;
-	room = HVTX_QUEUE_ENTRIES - (f->tx_prod - f->tx_clean);
-	if (n > room)
-		n = room;
+	n = fit(n, f->tx_prod - f->tx_clean);
 	/* Pointer walks over at most two runs (before and after the ring
 	 * wraps): every instruction counts where guest code is emulated. */
 	for (i = 0; i < n;) {
@@ -319,13 +325,10 @@ size_t hvt_net_tx_completed(solo5_handle_t handle)
 size_t hvt_net_tx_repost(solo5_handle_t handle, size_t n)
 {
 	struct rt_fq *f = fq_get(handle, FQ_BURST);
-	size_t room;
 
 	if (!f || n == 0)
 		return 0;
-	room = HVTX_QUEUE_ENTRIES - (f->tx_prod - f->tx_clean);
-	if (n > room)
-		n = room;
+	n = fit(n, f->tx_prod - f->tx_clean);
 	f->tx_prod += (uint32_t)n; /* the slots still hold gpa and len */
 	publish_tx(f, handle);
 	return n;
@@ -334,16 +337,13 @@ size_t hvt_net_tx_repost(solo5_handle_t handle, size_t n)
 size_t hvt_net_rx_repost(solo5_handle_t handle, size_t n)
 {
 	struct rt_fq *f = fq_get(handle, FQ_BURST);
-	size_t room;
 
 	if (!f || n == 0)
 		return 0;
 	/* Only buffers already consumed: rx_post may not pass rx_head by
 	 * more than a queue's worth, and slot rx_post holds the buffer
 	 * consumed HVTX_QUEUE_ENTRIES ago. */
-	room = HVTX_QUEUE_ENTRIES - (f->rx_post - f->rx_head);
-	if (n > room)
-		n = room;
+	n = fit(n, f->rx_post - f->rx_head);
 	f->rx_post += (uint32_t)n;
 	publish_rx(f);
 	return n;
@@ -353,13 +353,10 @@ size_t hvt_net_rx_post(solo5_handle_t handle, uint8_t *const *bufs, size_t n,
 		       uint32_t cap)
 {
 	struct rt_fq *f = fq_get(handle, FQ_BURST);
-	size_t room;
 
 	if (!f || n == 0)
 		return 0;
-	room = HVTX_QUEUE_ENTRIES - (f->rx_post - f->rx_head);
-	if (n > room)
-		n = room;
+	n = fit(n, f->rx_post - f->rx_head);
 	volatile struct hvtx_rxd *rx = f->q->rx;
 	uint8_t **slot_buf = f->rx_buf;
 	uint32_t post = f->rx_post;
