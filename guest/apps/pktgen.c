@@ -38,6 +38,7 @@ struct pktgen_opts {
 
 struct pktgen_bufs {
 	uint8_t *tx[TXB]; /* frame of sequence number s: tx[s % TXB] */
+	size_t tx_stride; /* tx[i + 1] == tx[i] + tx_stride */
 	uint8_t *rx[RXB];
 	uint32_t rx_cap;
 	uint8_t *pattern;
@@ -112,6 +113,7 @@ static int carve(const struct solo5_start_info *si,
 		printf("pktgen: FAILURE: heap too small\n");
 		return 0;
 	}
+	b->tx_stride = tx_stride;
 	for (size_t i = 0; i < TXB; i++, m += tx_stride)
 		b->tx[i] = m;
 	for (size_t i = 0; i < RXB; i++, m += rx_cap)
@@ -138,6 +140,37 @@ static void format_frames(const struct pktgen_bufs *b,
 		f[13] = PKTGEN_ETHERTYPE & 0xff;
 		memcpy(f + PKTGEN_DATA_OFF, b->pattern + (i & 0xff),
 		       o->size - PKTGEN_DATA_OFF);
+	}
+}
+
+/*
+ * Frame s always goes out of slot s % TXB in buffer tx[s % TXB]: after the
+ * first round only its sequence number changes. This is the only per-frame
+ * work of the send loop, so it walks the buffers by their stride, four at
+ * a time (about four guest instructions a frame).
+ */
+static void number_frames(const struct pktgen_bufs *b, unsigned long sent,
+			  size_t n)
+{
+	size_t stride = b->tx_stride;
+
+	while (n > 0) {
+		size_t slot = sent % TXB, run = TXB - slot;
+		uint8_t *f = b->tx[slot];
+		uint32_t seq = (uint32_t)sent;
+
+		if (run > n)
+			run = n;
+		sent += run;
+		n -= run;
+		for (; run >= 4; run -= 4, f += 4 * stride, seq += 4) {
+			pktgen_put_seq(f, seq);
+			pktgen_put_seq(f + stride, seq + 1);
+			pktgen_put_seq(f + 2 * stride, seq + 2);
+			pktgen_put_seq(f + 3 * stride, seq + 3);
+		}
+		for (; run > 0; run--, f += stride, seq++)
+			pktgen_put_seq(f, seq);
 	}
 }
 
@@ -298,11 +331,7 @@ int solo5_app_main(const struct solo5_start_info *si)
 			want = TXB - sent; /* the first round ends at TXB */
 		if (want > TXB - (unsigned long)inflight)
 			want = TXB - (unsigned long)inflight;
-		/* Frame s always goes out of slot s % TXB in buffer tx[s %
-		 * TXB]: after the first round only its number changes. */
-		for (size_t i = 0; i < want; i++)
-			pktgen_put_seq(b.tx[(sent + i) % TXB],
-				       (uint32_t)(sent + i));
+		number_frames(&b, sent, want);
 		if (sent >= TXB) {
 			n = hvt_net_tx_repost(h, want);
 		} else {
