@@ -105,10 +105,15 @@ static solo5_result_t drain(struct sink_state *s, unsigned long *got)
 			s->first = solo5_clock_monotonic();
 		if (s->count && take > s->count - s->total)
 			take = s->count - s->total;
-		/* Per frame, only what must be: its length. */
-		for (size_t i = 0; i < take; i++)
+		/* Per frame, only what must be: its length (four at a time,
+		 * for fewer loop instructions per frame). */
+		size_t i = 0;
+		for (; i + 4 <= take; i += 4)
+			s->bytes += (unsigned long long)p[i].len +
+				    p[i + 1].len + p[i + 2].len + p[i + 3].len;
+		for (; i < take; i++)
 			s->bytes += p[i].len;
-		for (size_t i = 0; s->verify && i < take; i++)
+		for (i = 0; s->verify && i < take; i++)
 			verify(s, p[i].data, p[i].len);
 		s->total += take;
 		*got += take;
