@@ -27,6 +27,7 @@
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 
+#include "bench_util.h"
 #include "dataplane.h"
 #include "hypercall/abi/hvt_fastpath.h"
 #include "synth.h"
@@ -243,15 +244,6 @@ static bool ring_idle(uint32_t reads_posted, uint32_t *reads_done,
 }
 
 /* --- Workloads: each runs until deadline_tsc or max packets --- */
-
-static void frame_fill(uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		p[i] = (uint8_t)i;
-	memcpy(p, "\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01", 12);
-	p[12] = 0x88;
-	p[13] = 0xb5; /* local experimental ethertype */
-}
 
 static void ring_tx(uint32_t size, uint64_t deadline_tsc, uint64_t max,
 		    struct counts *c)
@@ -545,7 +537,7 @@ static int run_size(const struct opts *o, uint32_t size)
 	struct counts c;
 	uint64_t t0, p0, g0, k0, w0, gw;
 
-	frame_fill(frame_tpl, size);
+	bench_frame_fill(frame_tpl, size);
 	if (o->io == IO_FASTPATH && o->mode == MODE_TX)
 		fp_tx_fill(size);
 	tx_no_copy = o->no_copy;
@@ -633,21 +625,6 @@ static void usage(FILE *f)
 		"tap0, vhost:PATH, ...\n");
 }
 
-static int parse_num(const char *opt, const char *s, double lo, double hi,
-		     double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || *out < lo || *out > hi) {
-		fprintf(stderr, "%s=%s: expected a number in [%g, %g]\n", opt,
-			s, lo, hi);
-		return -1;
-	}
-	return 0;
-}
-
 static int parse_sizes(const char *s, struct opts *o)
 {
 	char copy[256], *save = NULL;
@@ -658,7 +635,8 @@ static int parse_sizes(const char *s, struct opts *o)
 	for (char *t = strtok_r(copy, ",", &save); t != NULL;
 	     t = strtok_r(NULL, ",", &save)) {
 		if (o->nb_sizes == MAX_SIZES ||
-		    parse_num("--sizes", t, 14, HVT_RING_SLOT_SIZE, &v) < 0)
+		    bench_parse_num("--sizes", t, 14, HVT_RING_SLOT_SIZE, &v) <
+			0)
 			return -1;
 		o->sizes[o->nb_sizes++] = (unsigned)v;
 	}
@@ -723,22 +701,23 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			bad |= parse_sizes(a, o) < 0;
 			break;
 		case 't':
-			bad |=
-			    parse_num("--seconds", a, 0.01, 600, &o->seconds);
+			bad |= bench_parse_num("--seconds", a, 0.01, 600,
+					       &o->seconds);
 			break;
 		case 'w':
-			bad |= parse_num("--warmup", a, 0, 60, &o->warmup);
+			bad |=
+			    bench_parse_num("--warmup", a, 0, 60, &o->warmup);
 			break;
 		case 'n':
-			bad |= parse_num("--max-packets", a, 1, 1e12, &v);
+			bad |= bench_parse_num("--max-packets", a, 1, 1e12, &v);
 			o->max_packets = (uint64_t)v;
 			break;
 		case 'P':
-			bad |= parse_num("--poll-cpu", a, 0, 1023, &v);
+			bad |= bench_parse_num("--poll-cpu", a, 0, 1023, &v);
 			o->poll_cpu = (int)v;
 			break;
 		case 'G':
-			bad |= parse_num("--guest-cpu", a, 0, 1023, &v);
+			bad |= bench_parse_num("--guest-cpu", a, 0, 1023, &v);
 			o->guest_cpu = (int)v;
 			break;
 		case 'H':
@@ -749,11 +728,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			bad |= !o->idle_poll && strcmp(a, "adaptive");
 			break;
 		case 'd':
-			bad |= parse_num("--rx-depth", a, 1, 512, &v);
+			bad |= bench_parse_num("--rx-depth", a, 1, 512, &v);
 			o->rx_depth = (unsigned)v;
 			break;
 		case 'r':
-			bad |= parse_num("--prime", a, 0, 1000, &v);
+			bad |= bench_parse_num("--prime", a, 0, 1000, &v);
 			o->prime = (unsigned)v;
 			prime_set = 1;
 			break;
@@ -762,12 +741,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			bad |= !o->spin_on_again && strcmp(a, "poll");
 			break;
 		case 'M':
-			bad |= parse_num("--mtu", a, 68, 9000, &v);
+			bad |= bench_parse_num("--mtu", a, 68, 9000, &v);
 			o->mtu = (unsigned)v;
 			break;
 		case 'L':
-			bad |= parse_num("--link-timeout", a, 0, 120,
-					 &o->link_timeout);
+			bad |= bench_parse_num("--link-timeout", a, 0, 120,
+					       &o->link_timeout);
 			break;
 		case 'E':
 			o->eal_args = a;

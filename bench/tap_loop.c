@@ -7,6 +7,7 @@
  * --mode read needs a sender: an AF_PACKET socket on the tap, pinned to the
  * other CPU, injects frames the kernel then queues to the tap fd.
  */
+#include "bench_util.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -107,15 +108,6 @@ static int tap_open(const char *name, unsigned mtu)
 	return fd;
 }
 
-static void frame_fill(uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		p[i] = (uint8_t)i;
-	memcpy(p, "\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01", 12);
-	p[12] = 0x88;
-	p[13] = 0xb5; /* local experimental ethertype */
-}
-
 /* --- read mode: the injector --- */
 
 struct sender {
@@ -142,7 +134,7 @@ static void *sender_main(void *arg)
 	pin(s->cpu);
 	/* Straight to the device: no qdisc in the way. */
 	setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
-	frame_fill(frame, s->size);
+	bench_frame_fill(frame, s->size);
 	memcpy(sll.sll_addr, frame, 6);
 	while (!atomic_load_explicit(&s->stop, memory_order_relaxed)) {
 		if (sendto(fd, frame, s->size, 0, (struct sockaddr *)&sll,
@@ -176,7 +168,7 @@ static int run_size(const struct opts *o, int fd, unsigned size)
 	uint64_t pkts = 0, errs = 0, again = 0, t0, c0, deadline;
 	double secs;
 
-	frame_fill(frame, size);
+	bench_frame_fill(frame, size);
 	if (o->read_mode && pthread_create(&th, NULL, sender_main, &snd) != 0)
 		return -1;
 	t0 = now_ns(CLOCK_MONOTONIC);

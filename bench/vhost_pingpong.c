@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
@@ -93,21 +94,6 @@ static void usage(FILE *f)
 		   "p99.9, mean; lost) and PLACEMENT.\n");
 }
 
-static int parse_num(const char *opt, const char *s, double lo, double hi,
-		     double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || *out < lo || *out > hi) {
-		fprintf(stderr, "%s=%s: expected a number in [%g, %g]\n", opt,
-			s, lo, hi);
-		return -1;
-	}
-	return 0;
-}
-
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
@@ -133,36 +119,38 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->socket = a;
 			break;
 		case 'n':
-			bad |= parse_num("--count", a, 0, 1e9, &v);
+			bad |= bench_parse_num("--count", a, 0, 1e9, &v);
 			o->count = (uint64_t)v;
 			count_set = 1;
 			break;
 		case 's':
-			bad |= parse_num("--size", a, MIN_SIZE, MAX_SIZE, &v);
+			bad |= bench_parse_num("--size", a, MIN_SIZE, MAX_SIZE,
+					       &v);
 			o->size = (unsigned)v;
 			break;
 		case 't':
-			bad |=
-			    parse_num("--seconds", a, 0.01, 3600, &o->seconds);
+			bad |= bench_parse_num("--seconds", a, 0.01, 3600,
+					       &o->seconds);
 			break;
 		case 'c':
-			bad |= parse_num("--cpu", a, 0, CPU_SETSIZE - 1, &v);
+			bad |=
+			    bench_parse_num("--cpu", a, 0, CPU_SETSIZE - 1, &v);
 			o->cpu = (int)v;
 			break;
 		case 'S':
 			o->server = true;
 			break;
 		case 'w':
-			bad |= parse_num("--warmup", a, 0, 1e6, &v);
+			bad |= bench_parse_num("--warmup", a, 0, 1e6, &v);
 			o->warmup = (unsigned)v;
 			break;
 		case 'L':
-			bad |= parse_num("--link-timeout", a, 0.1, 600,
-					 &o->link_timeout);
+			bad |= bench_parse_num("--link-timeout", a, 0.1, 600,
+					       &o->link_timeout);
 			break;
 		case 'F':
-			bad |= parse_num("--frame-timeout", a, 0.001, 60,
-					 &o->frame_timeout);
+			bad |= bench_parse_num("--frame-timeout", a, 0.001, 60,
+					       &o->frame_timeout);
 			break;
 		case 'E':
 			o->eal_args = a;
